@@ -1,0 +1,35 @@
+// Fails when generated/ no longer matches openapi/, i.e. someone edited the spec without
+// running `npm run generate`, or edited a generated file by hand.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { bundle, bundlePath, tool } from "./tools.mjs";
+
+const stale = [];
+const scratch = mkdtempSync(path.join(tmpdir(), "chatwoot-messages-check-"));
+try {
+  const fresh = path.join(scratch, "openapi.json");
+  bundle(fresh);
+  if (readFileSync(fresh, "utf8") !== readOrEmpty(bundlePath)) stale.push("generated/openapi.json");
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+try {
+  tool("openapi-typescript", ["--check"]);
+} catch {
+  stale.push("generated/schema.d.ts");
+}
+
+if (stale.length > 0) {
+  console.error(`Stale: ${stale.join(", ")} no longer match openapi/. Run \`npm run generate\` and commit the result.`);
+  process.exit(1);
+}
+console.log("generated/ matches openapi/");
+
+function readOrEmpty(file) {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
