@@ -1,0 +1,159 @@
+/**
+ * Builds the client: checks the options once, sets up the openapi-fetch client with its
+ * middleware (connection errors, auth, logging, the caller's own), and composes the pieces every
+ * call goes through: validated options, retries around a per-attempt timeout, and an answer
+ * turned into typed data or a typed error.
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import { authMiddleware, checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
+import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
+import { loggingMiddleware, type Logger } from "./logging.js";
+import { createMessages, type MessagesResource } from "./messages.js";
+import { DEFAULT_BACKOFF, withRetries, type Backoff, type RetryPolicy } from "./retry.js";
+import { withTimeout } from "./timeout.js";
+import { checkBaseUrl, connectionErrorMiddleware, toChatwootError } from "./transport.js";
+import type { paths } from "./types.js";
+import { validateId, validateTransportOptions } from "./validate.js";
+
+export interface ChatwootClientOptions {
+  /** Your Chatwoot installation, e.g. "https://app.chatwoot.com". Plain http only for this machine, unless allowInsecureHttp. */
+  baseUrl: string;
+  /** A user's or agent bot's access token. Kept out of every error, log line and serialization. */
+  apiAccessToken: string;
+  /** The account every call uses unless the call names another. */
+  accountId?: number | string;
+  /** Per attempt, in milliseconds. Default 30000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt. Default 2; 0 turns retries off. */
+  maxRetries?: number;
+  /** Also retry creates after a timeout, a 5xx or a broken connection. The message may then be posted twice. */
+  unsafeRetries?: boolean;
+  backoff?: Partial<Backoff>;
+  /** A fetch of your own (it receives a Request). Default: the global fetch. */
+  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
+  /** Default "api_access_token"; "Api-Access-Token" survives proxies that drop underscores. */
+  authHeader?: AuthHeader;
+  /** Allow plain http to hosts other than loopback. The token then travels unencrypted. */
+  allowInsecureHttp?: boolean;
+  /** Off unless given. Lines never include headers or bodies. */
+  logger?: Logger;
+  /** openapi-fetch middleware, run after the client's own. */
+  middleware?: Middleware[];
+}
+
+export interface CallOptions {
+  /** The account for this call, instead of the client's. */
+  accountId?: number | string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+export interface CreateCallOptions extends CallOptions {
+  /** Also retry this create after a timeout, a 5xx or a broken connection (it may be posted twice). */
+  unsafeRetries?: boolean;
+}
+
+export interface ChatwootClient {
+  readonly messages: MessagesResource;
+  /** The typed openapi-fetch client: `{ data, error, response }`, no retries or timeouts, same auth and middleware. */
+  readonly raw: Client<paths>;
+}
+
+/** What an openapi-fetch call resolves with, asked to leave successful bodies as text. */
+export interface RawOutcome {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** How messages.ts sends: everything but the request itself is handled here. */
+export type Send = <T>(
+  policy: RetryPolicy,
+  options: CallOptions | undefined,
+  attempt: (signal: AbortSignal, accountId: number) => Promise<RawOutcome>,
+) => Promise<T>;
+
+export function createChatwootClient(options: ChatwootClientOptions): ChatwootClient {
+  if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
+  const token = checkToken(options.apiAccessToken);
+  const baseUrl = checkBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
+  const origin = new URL(baseUrl).origin;
+  validateTransportOptions(options);
+  const defaultAccountId = options.accountId === undefined ? undefined : validateId("accountId", options.accountId);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxRetries = options.maxRetries ?? 2;
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const userFetch = options.fetch;
+
+  const raw = createClient<paths>({
+    baseUrl,
+    // Looked up per call, so a fetch installed after the client is created (or a test's) is used.
+    fetch: (request) => (userFetch ?? globalThis.fetch)(request),
+    redirect: "manual",
+  });
+  raw.use(connectionErrorMiddleware(origin), authMiddleware(token, checkAuthHeader(options.authHeader), origin));
+  if (options.logger) raw.use(loggingMiddleware(options.logger));
+  for (const middleware of options.middleware ?? []) raw.use(middleware);
+
+  const send: Send = async (policy, call, attempt) => {
+    validateTransportOptions(call ?? {});
+    const accountId = call?.accountId ?? defaultAccountId;
+    if (accountId === undefined) {
+      throw new ValidationError("accountId", "is required: give it to createChatwootClient or to this call");
+    }
+    const account = validateId("accountId", accountId);
+    const signal = call?.signal;
+    return withRetries(
+      () => withTimeout(call?.timeoutMs ?? timeoutMs, signal, async (attemptSignal) => {
+        try {
+          return readOutcome(await attempt(attemptSignal, account), token);
+        } catch (error) {
+          throw toChatwootError(error, origin);
+        }
+      }),
+      {
+        maxRetries: call?.maxRetries ?? maxRetries,
+        policy,
+        backoff,
+        signal,
+        onRetry: (error, retry, delayMs) =>
+          options.logger?.warn?.(`retry ${retry} in ${Math.round(delayMs)} ms after ${(error as Error).name}`),
+      },
+    );
+  };
+
+  return Object.freeze({ messages: createMessages(raw, send, options.unsafeRetries === true), raw });
+}
+
+/** Typed data from a 2xx answer, a typed error from anything else. */
+function readOutcome<T>({ data, error, response }: RawOutcome, token: string): T {
+  if (!response.ok) {
+    throw errorFromResponse(response.status, redact(error, token) as ChatwootErrorBody, response.headers);
+  }
+  const status = response.status;
+  if (typeof data !== "string" || data === "") {
+    throw new InvalidResponseError(status, `${status} answer had an empty body where JSON was expected`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch (cause) {
+    const type = response.headers.get("content-type") ?? "no content type";
+    throw new InvalidResponseError(status, `${status} answer is not JSON (${type}): ${redact(data.slice(0, 80), token)}`, { cause });
+  }
+  if (typeof value !== "object" || value === null) {
+    throw new InvalidResponseError(status, `${status} answer is JSON but not an object`);
+  }
+  return value as T;
+}
+
+/** A server (or a proxy) that echoes request headers must not put the token into our errors. */
+function redact(value: unknown, token: string): unknown {
+  if (typeof value === "string") return value.split(token).join("[redacted]");
+  if (Array.isArray(value)) return value.map((item) => redact(item, token));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item, token)]));
+  }
+  return value;
+}

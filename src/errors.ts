@@ -1,0 +1,165 @@
+/**
+ * Every error this client throws is a ChatwootError. An HTTP answer outside 2xx becomes the
+ * ApiError subclass that names its status; failures before an answer arrives get their own
+ * classes. No error holds the request, its headers or the token, so none can leak them through
+ * `message`, `stack`, `JSON.stringify` or `util.inspect`.
+ */
+
+/** The error bodies Chatwoot really sends (the public docs describe a shape no server sends). */
+export type ChatwootErrorBody =
+  | { error: string }
+  | { errors: string[] }
+  | { message: string; attributes: string[] }
+  | string
+  | Record<string, unknown>
+  | undefined;
+
+export class ChatwootError extends Error {
+  override name = "ChatwootError";
+}
+
+export class ApiError extends ChatwootError {
+  override name = "ApiError";
+  /** The HTTP status, or 0 for a browser's opaque redirect. */
+  readonly status: number;
+  /** The parsed body: JSON when it parsed, else the text. */
+  readonly body: ChatwootErrorBody;
+  /** The server's `x-request-id`, to quote when reporting the problem. */
+  readonly requestId: string | undefined;
+  readonly headers: Headers;
+
+  constructor(status: number, body: ChatwootErrorBody, headers: Headers, message?: string) {
+    super(message ?? describeStatus(status, body));
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+    this.requestId = headers.get("x-request-id") ?? undefined;
+  }
+}
+
+export class AuthenticationError extends ApiError { override name = "AuthenticationError"; }
+export class PermissionDeniedError extends ApiError { override name = "PermissionDeniedError"; }
+export class NotFoundError extends ApiError { override name = "NotFoundError"; }
+export class UnprocessableEntityError extends ApiError { override name = "UnprocessableEntityError"; }
+export class ServerError extends ApiError { override name = "ServerError"; }
+
+export class RateLimitError extends ApiError {
+  override name = "RateLimitError";
+  /** Seconds the server asked us to wait (`Retry-After`), when it said. Chatwoot's own 429 never does. */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, body: ChatwootErrorBody, headers: Headers) {
+    super(status, body, headers);
+    this.retryAfter = parseRetryAfter(headers.get("retry-after"));
+  }
+}
+
+/** A 3xx answer. Redirects are never followed: fetch would carry the token to wherever they point. */
+export class RedirectError extends ApiError {
+  override name = "RedirectError";
+  readonly location: string | undefined;
+
+  constructor(status: number, body: ChatwootErrorBody, headers: Headers) {
+    const location = headers.get("location") ?? undefined;
+    super(status, body, headers,
+      `${status || "Opaque"} redirect${location ? ` to ${redactUrl(location)}` : ""} not followed: ` +
+        "the token would travel with it. Point baseUrl at the final address.");
+    this.location = location;
+  }
+}
+
+/** No answer: the connection failed or broke. `requestSent: false` means the server provably never saw the request. */
+export class ConnectionError extends ChatwootError {
+  override name = "ConnectionError";
+  readonly code: string | undefined;
+  readonly requestSent: boolean;
+
+  constructor(message: string, code: string | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.requestSent = !NEVER_SENT_CODES.has(code ?? "");
+  }
+}
+
+export class TimeoutError extends ChatwootError { override name = "TimeoutError"; }
+export class AbortError extends ChatwootError { override name = "AbortError"; }
+
+/** A 2xx answer whose body is not the JSON the spec promises (a proxy page, a truncated body...). */
+export class InvalidResponseError extends ChatwootError {
+  override name = "InvalidResponseError";
+  constructor(readonly status: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Refused before sending: nothing went over the wire. `parameter` names what is wrong. */
+export class ValidationError extends ChatwootError {
+  override name = "ValidationError";
+  constructor(readonly parameter: string, problem: string) {
+    super(`${parameter} ${problem}`);
+  }
+}
+
+/** Maps an HTTP answer outside 2xx to the class that names what happened. */
+export function errorFromResponse(status: number, body: ChatwootErrorBody, headers: Headers): ApiError {
+  if (status === 0 || (status >= 300 && status < 400)) return new RedirectError(status, body, headers);
+  if (status === 401) return new AuthenticationError(status, body, headers);
+  if (status === 403) return new PermissionDeniedError(status, body, headers);
+  if (status === 404) return new NotFoundError(status, body, headers);
+  if (status === 422) return new UnprocessableEntityError(status, body, headers);
+  if (status === 429) return new RateLimitError(status, body, headers);
+  if (status >= 500) return new ServerError(status, body, headers);
+  return new ApiError(status, body, headers);
+}
+
+// Failures where no byte of the request reached the server, so even a create may be retried.
+const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+const MAX_DETAIL = 200;
+
+/** "404 Resource could not be found": the status and Chatwoot's own words, whichever shape they came in. */
+function describeStatus(status: number, body: ChatwootErrorBody): string {
+  const detail = errorText(body);
+  return detail ? `${status} ${detail}` : `${status} status code (no body)`;
+}
+
+function errorText(body: ChatwootErrorBody): string {
+  if (typeof body === "string") return shorten(textOfMarkup(body));
+  if (body === undefined || body === null || typeof body !== "object") return "";
+  const { error, errors, message, attributes } = body as Record<string, unknown>;
+  if (typeof error === "string") return shorten(error);
+  if (Array.isArray(errors)) return shorten(errors.join("; "));
+  if (typeof message === "string") {
+    return shorten(Array.isArray(attributes) && attributes.length ? `${message} (${attributes.join(", ")})` : message);
+  }
+  return shorten(JSON.stringify(body));
+}
+
+/** A proxy's 502 page says what happened in its <title> or <h1>; the rest is markup. */
+function textOfMarkup(text: string): string {
+  if (!/^\s*</.test(text)) return text.trim();
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
+  return (title ?? text.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+}
+
+function shorten(text: string): string {
+  return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL - 1)}…` : text;
+}
+
+/** Retry-After is seconds or an HTTP date; anything else is ignored. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+/** Keeps a URL's origin and path; its query could carry secrets. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return "(an invalid URL)";
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * chatwoot-messages: a typed client for Chatwoot's conversation messages API.
+ * Everything a user imports comes from here.
+ */
+export { createChatwootClient } from "./client.js";
+export type { CallOptions, ChatwootClient, ChatwootClientOptions, CreateCallOptions } from "./client.js";
+export type { MessagesResource } from "./messages.js";
+export type { IterateQuery } from "./pagination.js";
+export type { AuthHeader } from "./auth.js";
+export type { Logger } from "./logging.js";
+export type { Backoff } from "./retry.js";
+export {
+  AbortError,
+  ApiError,
+  AuthenticationError,
+  ChatwootError,
+  ConnectionError,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  RedirectError,
+  ServerError,
+  TimeoutError,
+  UnprocessableEntityError,
+  ValidationError,
+} from "./errors.js";
+export type { ChatwootErrorBody } from "./errors.js";
+export { MessageType } from "./types.js";
+export type {
+  Attachment,
+  AttachmentInput,
+  ContentType,
+  CreateMessageBody,
+  CreateMessageRequest,
+  ListMessagesQuery,
+  Message,
+  MessageList,
+  MessageStatus,
+  Sender,
+  UpdateMessageStatusRequest,
+  components,
+  operations,
+  paths,
+} from "./types.js";

@@ -1,0 +1,86 @@
+/**
+ * The messages resource: one method per operation of the spec. Each checks its input, then
+ * hands `send` a function that performs one attempt with openapi-fetch.
+ */
+import type { Client } from "openapi-fetch";
+import type { CallOptions, CreateCallOptions, Send } from "./client.js";
+import { hasFiles, toFormData } from "./multipart.js";
+import { walkBack, type IterateQuery } from "./pagination.js";
+import { retryCreate, retryIdempotent } from "./retry.js";
+import type {
+  CreateMessageBody, CreateMessageRequest, ListMessagesQuery, Message, MessageList, UpdateMessageStatusRequest, paths,
+} from "./types.js";
+import { validateCreateBody, validateId, validateListQuery, validateStatusBody } from "./validate.js";
+
+const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages";
+const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}";
+
+export interface MessagesResource {
+  /** Posts a message (or, with `private: true`, a note). Files in `attachments` send it as multipart. Not retried where it may have been posted, unless `unsafeRetries`. */
+  create(conversationId: number | string, body: CreateMessageBody, options?: CreateCallOptions): Promise<Message>;
+  /** One page, oldest first: the latest 20, or around the `before`/`after` message ids. */
+  list(conversationId: number | string, query?: ListMessagesQuery, options?: CallOptions): Promise<MessageList>;
+  /** Every message, newest first, walking back page by page with `before`. */
+  iterate(conversationId: number | string, query?: IterateQuery, options?: CallOptions): AsyncGenerator<Message, void, undefined>;
+  /** Records a delivery status (API channel inboxes only; others answer 403). */
+  updateStatus(conversationId: number | string, messageId: number | string, body: UpdateMessageStatusRequest, options?: CallOptions): Promise<Message>;
+  /** Soft-deletes a message and resolves with it as it now is. */
+  delete(conversationId: number | string, messageId: number | string, options?: CallOptions): Promise<Message>;
+}
+
+export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: boolean): MessagesResource {
+  const messages: MessagesResource = {
+    create(conversationId, body, options) {
+      const conversation_id = validateId("conversationId", conversationId);
+      validateCreateBody(body);
+      const multipart = hasFiles(body);
+      const unsafe = options?.unsafeRetries ?? unsafeRetries;
+      return send<Message>(unsafe ? retryIdempotent : retryCreate, options, (signal, account_id) =>
+        raw.POST(MESSAGES, {
+          params: { path: { account_id, conversation_id } },
+          body: body as CreateMessageRequest,
+          // A fresh form per attempt: a sent FormData body is consumed.
+          ...(multipart ? { bodySerializer: () => toFormData(body) } : {}),
+          parseAs: "text",
+          signal,
+        }),
+      );
+    },
+
+    list(conversationId, query, options) {
+      const conversation_id = validateId("conversationId", conversationId);
+      validateListQuery(query);
+      return send<MessageList>(retryIdempotent, options, (signal, account_id) =>
+        raw.GET(MESSAGES, { params: { path: { account_id, conversation_id }, query }, parseAs: "text", signal }),
+      );
+    },
+
+    iterate(conversationId, query, options) {
+      validateId("conversationId", conversationId);
+      validateListQuery(query);
+      return walkBack((page) => messages.list(conversationId, page, options), query ?? {}, options?.signal);
+    },
+
+    updateStatus(conversationId, messageId, body, options) {
+      const path = {
+        conversation_id: validateId("conversationId", conversationId),
+        message_id: validateId("messageId", messageId),
+      };
+      validateStatusBody(body);
+      return send<Message>(retryIdempotent, options, (signal, account_id) =>
+        raw.PATCH(MESSAGE, { params: { path: { account_id, ...path } }, body, parseAs: "text", signal }),
+      );
+    },
+
+    delete(conversationId, messageId, options) {
+      const path = {
+        conversation_id: validateId("conversationId", conversationId),
+        message_id: validateId("messageId", messageId),
+      };
+      return send<Message>(retryIdempotent, options, (signal, account_id) =>
+        raw.DELETE(MESSAGE, { params: { path: { account_id, ...path } }, parseAs: "text", signal }),
+      );
+    },
+  };
+  return Object.freeze(messages);
+}

@@ -1,0 +1,55 @@
+/**
+ * One deadline per attempt, tied to the caller's signal. Our own AbortController (rather than
+ * AbortSignal.any) keeps no listener on the caller's signal once the attempt is over, and its
+ * abort reason is already the error the caller should see.
+ */
+import { AbortError, TimeoutError } from "./errors.js";
+
+export async function withTimeout<T>(
+  timeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  throwIfAborted(callerSignal);
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new TimeoutError(`No complete answer within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  const onAbort = () => controller.abort(abortError(callerSignal));
+  callerSignal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await attempt(controller.signal);
+  } catch (error) {
+    // fetch and body reads reject with whatever they like once aborted; the reason is what happened.
+    if (controller.signal.aborted) throw controller.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    callerSignal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Waits between retries, cut short by the caller's abort. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
+function abortError(signal: AbortSignal | undefined): AbortError {
+  return new AbortError("The request was aborted by the caller", { cause: signal?.reason });
+}

@@ -1,0 +1,74 @@
+/**
+ * Where requests may go and what a failed exchange becomes: HTTPS unless the host is this
+ * machine, no redirects (fetch would carry the token along), and every low-level failure turned
+ * into a ChatwootError so that no bare `TypeError: fetch failed` reaches the caller.
+ */
+import type { Middleware } from "openapi-fetch";
+import { AbortError, ChatwootError, ConnectionError, TimeoutError, ValidationError } from "./errors.js";
+
+/** Checks baseUrl once, at construction; returns it without a trailing slash. */
+export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean): string {
+  if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
+    throw new ValidationError("baseUrl", "is required, for example \"https://app.chatwoot.com\"");
+  }
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ValidationError("baseUrl", "is not a valid absolute URL");
+  }
+  if (url.username || url.password) throw new ValidationError("baseUrl", "must not contain credentials");
+  if (url.search || url.hash) throw new ValidationError("baseUrl", "must not have a query or a fragment");
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ValidationError("baseUrl", `must use https: (got ${url.protocol})`);
+  }
+  if (url.protocol === "http:" && !allowInsecureHttp && !isLoopback(url.hostname)) {
+    throw new ValidationError(
+      "baseUrl",
+      `uses plain http to ${url.hostname}, which would send the API token unencrypted; use https, or pass allowInsecureHttp: true`,
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** What a thrown fetch or body-read failure means for the caller. */
+export function toChatwootError(error: unknown, origin: string): ChatwootError {
+  if (error instanceof ChatwootError) return error;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === "TimeoutError") return new TimeoutError("The request timed out", { cause: error });
+  if (name === "AbortError") return new AbortError("The request was aborted", { cause: error });
+  const code = errorCode(error);
+  return new ConnectionError(`Could not complete the exchange with ${origin}: ${innermostMessage(error)}`, code, { cause: error });
+}
+
+/** For `raw` users too: openapi-fetch rethrows whatever fetch threw unless onError maps it. */
+export function connectionErrorMiddleware(origin: string): Middleware {
+  return { onError: ({ error }) => toChatwootError(error, origin) };
+}
+
+/** "fetch failed" says nothing; undici's cause says "connect ECONNREFUSED 127.0.0.1:4010". */
+function innermostMessage(error: unknown): string {
+  let message = "the connection failed";
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const text = (current as { message?: unknown }).message;
+    if (typeof text === "string" && text !== "") message = text;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message;
+}
+
+/** undici hides the system error code one or two causes deep (an AggregateError for dual-stack hosts). */
+function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const { code, errors, cause } = current as { code?: unknown; errors?: unknown[]; cause?: unknown };
+    if (typeof code === "string") return code;
+    const nested = Array.isArray(errors) ? (errors[0] as { code?: unknown } | undefined)?.code : undefined;
+    if (typeof nested === "string") return nested;
+    current = cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,42 @@
+/**
+ * Names for the generated types that users need, and what the client adds on top of them
+ * (attachments as files). Everything here is derived from generated/schema.d.ts.
+ */
+import type { components, operations, paths } from "../generated/schema.js";
+
+export type { components, operations, paths };
+type Schemas = components["schemas"];
+
+export type Message = Schemas["Message"];
+export type MessageList = Schemas["MessageList"];
+export type Attachment = Schemas["Attachment"];
+export type Sender = Schemas["Sender"];
+export type ContentType = Schemas["ContentType"];
+export type MessageStatus = Schemas["MessageStatus"];
+export type CreateMessageRequest = Schemas["CreateMessageRequest"];
+export type UpdateMessageStatusRequest = Schemas["UpdateMessageStatusRequest"];
+export type ListMessagesQuery = NonNullable<operations["listMessages"]["parameters"]["query"]>;
+
+/** The `message_type` integers of responses, by name. */
+export const MessageType = {
+  Incoming: 0,
+  Outgoing: 1,
+  Activity: 2,
+  Template: 3,
+} as const satisfies Record<string, Schemas["MessageType"]>;
+export type MessageType = Schemas["MessageType"];
+
+/** A file to upload: a Blob or File, or bytes with a file name. */
+export type AttachmentInput =
+  | Blob
+  | { data: Uint8Array | ArrayBuffer | Blob; filename: string; contentType?: string };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * A create body: the spec's request, whose `attachments` may also hold files. With files it is
+ * sent as multipart/form-data, otherwise as JSON. Strings stay signed blob ids from a direct upload.
+ */
+export type CreateMessageBody = DistributiveOmit<CreateMessageRequest, "attachments"> & {
+  attachments?: ReadonlyArray<AttachmentInput | string>;
+};

@@ -1,0 +1,210 @@
+/**
+ * Checks made before anything is sent. Each failure is a ValidationError that names the
+ * parameter; the request is never built. The lists below are runtime copies of enums and
+ * allow-lists in the spec, and `sameMembers` makes the compiler fail when they drift from the
+ * generated types.
+ */
+import type { components } from "../generated/schema.js";
+import { ValidationError } from "./errors.js";
+
+type Schemas = components["schemas"];
+type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameMembers = <A, B>(check: SameMembers<A, B>) => check;
+
+export const MAX_CONTENT_LENGTH = 150_000;
+const MAX_TIMEOUT_MS = 2_147_483_647; // setTimeout's limit
+const MAX_RETRIES = 10;
+
+const CONTENT_TYPES = [
+  "text", "input_text", "input_textarea", "input_email", "input_select", "cards", "form", "article",
+  "incoming_email", "input_csat", "integrations", "sticker", "voice_call",
+] as const;
+sameMembers<(typeof CONTENT_TYPES)[number], Schemas["ContentType"]>(true);
+
+const STATUSES = ["sent", "delivered", "read", "failed"] as const;
+sameMembers<(typeof STATUSES)[number], Schemas["MessageStatus"]>(true);
+
+const MESSAGE_TYPES = ["outgoing", "incoming", "activity", "template"] as const;
+sameMembers<(typeof MESSAGE_TYPES)[number], Extract<Schemas["RequestMessageType"], string>>(true);
+
+/** The item keys the server accepts for each structurally validated content type. */
+const ITEM_KEYS = {
+  input_select: ["title", "value"],
+  cards: ["title", "description", "media_url", "actions"],
+  form: ["name", "type", "label", "placeholder", "title", "default", "required", "pattern", "pattern_error", "options"],
+  article: ["title", "description", "link"],
+} as const;
+sameMembers<(typeof ITEM_KEYS.input_select)[number], keyof Schemas["InputSelectItem"]>(true);
+sameMembers<(typeof ITEM_KEYS.cards)[number], keyof Schemas["CardItem"]>(true);
+sameMembers<(typeof ITEM_KEYS.form)[number], keyof Schemas["FormItem"]>(true);
+sameMembers<(typeof ITEM_KEYS.article)[number], keyof Schemas["ArticleItem"]>(true);
+const ACTION_KEYS = ["type", "text", "payload", "uri"] as const;
+sameMembers<(typeof ACTION_KEYS)[number], keyof Schemas["CardPostbackAction"] | keyof Schemas["CardLinkAction"]>(true);
+
+/** Account, conversation and message ids: positive safe integers, or strings of digits. */
+export function validateId(parameter: string, value: unknown): number {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+  if (typeof value === "string" && /^[0-9]+$/.test(value)) {
+    const id = Number(value);
+    if (Number.isSafeInteger(id) && id > 0) return id;
+  }
+  throw new ValidationError(parameter, `must be a positive integer or a string of digits, got ${show(value)}`);
+}
+
+export interface CallOptionsInput {
+  accountId?: unknown;
+  signal?: unknown;
+  timeoutMs?: unknown;
+  maxRetries?: unknown;
+}
+
+/** timeoutMs, maxRetries and signal, whether given to the client or to one call. */
+export function validateTransportOptions(options: CallOptionsInput, prefix = "options"): void {
+  const { timeoutMs, maxRetries, signal } = options;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new ValidationError(`${prefix}.timeoutMs`, `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${show(timeoutMs)}`);
+  }
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES)) {
+    throw new ValidationError(`${prefix}.maxRetries`, `must be a whole number from 0 to ${MAX_RETRIES}, got ${show(maxRetries)}`);
+  }
+  if (signal !== undefined && !(typeof AbortSignal !== "undefined" && signal instanceof AbortSignal)) {
+    throw new ValidationError(`${prefix}.signal`, "must be an AbortSignal");
+  }
+}
+
+export function validateListQuery(query: unknown): void {
+  const q = requireObject("query", query ?? {});
+  if (q.before !== undefined) validateId("query.before", q.before);
+  if (q.after !== undefined && !(Number.isSafeInteger(q.after) && (q.after as number) >= 0)) {
+    throw new ValidationError("query.after", `must be a message id (a whole number of 0 or more), got ${show(q.after)}`);
+  }
+  if (q.filter_internal_messages !== undefined && q.filter_internal_messages !== true) {
+    throw new ValidationError("query.filter_internal_messages", "must be true or left out (the server treats any value, even false, as true)");
+  }
+}
+
+export function validateCreateBody(body: unknown): void {
+  const b = requireObject("body", body);
+  if (b.content !== undefined && b.content !== null) {
+    if (typeof b.content !== "string") throw new ValidationError("body.content", `must be a string or null, got ${show(b.content)}`);
+    if (b.content.length > MAX_CONTENT_LENGTH && codePoints(b.content) > MAX_CONTENT_LENGTH) {
+      throw new ValidationError("body.content", `is longer than the server's limit of ${MAX_CONTENT_LENGTH} characters`);
+    }
+  }
+  if (typeof b.message_type === "number") {
+    throw new ValidationError("body.message_type", "must be a string such as \"outgoing\": the server attributes messages with an integer type to the contact");
+  }
+  oneOf("body.message_type", b.message_type, MESSAGE_TYPES);
+  oneOf("body.content_type", b.content_type, CONTENT_TYPES);
+  if (b.private !== undefined && typeof b.private !== "boolean") {
+    throw new ValidationError("body.private", `must be true or false, got ${show(b.private)}`);
+  }
+  if (b.template_params !== undefined) {
+    const template = requireObject("body.template_params", b.template_params);
+    if (typeof template.name !== "string" || template.name === "") {
+      throw new ValidationError("body.template_params.name", "is required: the template's name");
+    }
+  }
+  const contentType = (b.content_type ?? "text") as string;
+  if (contentType in ITEM_KEYS) validateItems(contentType as keyof typeof ITEM_KEYS, b.content_attributes);
+  if (b.attachments !== undefined) validateAttachments(b.attachments);
+}
+
+export function validateStatusBody(body: unknown): void {
+  const b = requireObject("body", body);
+  if (b.status === undefined) throw new ValidationError("body.status", `is required: one of ${STATUSES.join(", ")}`);
+  oneOf("body.status", b.status, STATUSES);
+  if (b.external_error !== undefined && typeof b.external_error !== "string") {
+    throw new ValidationError("body.external_error", `must be a string, got ${show(b.external_error)}`);
+  }
+}
+
+/** The server's own checks for interactive messages (its 422 "undefined method 'reject' for nil"). */
+function validateItems(contentType: keyof typeof ITEM_KEYS, attributes: unknown): void {
+  const where = "body.content_attributes";
+  const parsed = typeof attributes === "string" ? parseJson(where, attributes) : attributes;
+  const items = requireObject(where, parsed ?? {}).items;
+  if (!Array.isArray(items) || items.length === 0) {
+    throw new ValidationError(`${where}.items`, `must be a non-empty array for content_type "${contentType}"`);
+  }
+  items.forEach((item, index) => {
+    const at = `${where}.items[${index}]`;
+    allowedKeys(at, requireObject(at, item), ITEM_KEYS[contentType]);
+    if (contentType !== "cards") return;
+    const actions = (item as { actions?: unknown }).actions;
+    if (!Array.isArray(actions) || actions.length === 0) {
+      throw new ValidationError(`${at}.actions`, "must be a non-empty array: the server refuses a card without actions");
+    }
+    actions.forEach((action, n) => allowedKeys(`${at}.actions[${n}]`, requireObject(`${at}.actions[${n}]`, action), ACTION_KEYS));
+  });
+}
+
+function validateAttachments(attachments: unknown): void {
+  if (!Array.isArray(attachments)) throw new ValidationError("body.attachments", "must be an array");
+  attachments.forEach((attachment, index) => {
+    const at = `body.attachments[${index}]`;
+    if (typeof attachment === "string" || isBlob(attachment)) return;
+    const { data, filename, contentType } = requireObject(at, attachment);
+    if (!(data instanceof Uint8Array || data instanceof ArrayBuffer || isBlob(data))) {
+      throw new ValidationError(`${at}.data`, "must be a Uint8Array, an ArrayBuffer or a Blob");
+    }
+    if (typeof filename !== "string" || filename.trim() === "") {
+      throw new ValidationError(`${at}.filename`, "must be a non-empty string");
+    }
+    if (contentType !== undefined && typeof contentType !== "string") {
+      throw new ValidationError(`${at}.contentType`, "must be a MIME type string");
+    }
+  });
+}
+
+export function isBlob(value: unknown): value is Blob {
+  return typeof Blob !== "undefined" && value instanceof Blob;
+}
+
+function requireObject(parameter: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ValidationError(parameter, `must be an object, got ${show(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function oneOf(parameter: string, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw new ValidationError(parameter, `must be one of ${allowed.join(", ")}, got ${show(value)}`);
+  }
+}
+
+function allowedKeys(parameter: string, value: Record<string, unknown>, allowed: readonly string[]): void {
+  const extra = Object.keys(value).filter((key) => !allowed.includes(key));
+  if (extra.length > 0) {
+    throw new ValidationError(parameter, `has keys the server refuses: ${extra.join(", ")} (allowed: ${allowed.join(", ")})`);
+  }
+}
+
+function parseJson(parameter: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError(parameter, "is a string but not valid JSON");
+  }
+}
+
+/** Ruby (and the spec's maxLength) count characters, not UTF-16 code units. */
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const high = text.charCodeAt(i);
+    const low = text.charCodeAt(i + 1);
+    if (high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+      pairs++;
+      i++;
+    }
+  }
+  return text.length - pairs;
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
