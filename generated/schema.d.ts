@@ -480,7 +480,7 @@ export interface components {
              * @description `true` creates a private note: agents see it, the contact and the channel never do.
              * @default false
              */
-            private: boolean;
+            private?: boolean;
             /**
              * Format: int64
              * @description Stored in the message's `additional_attributes`; not checked and not returned.
@@ -550,7 +550,7 @@ export interface components {
              * @default text
              * @enum {string}
              */
-            content_type: "text" | "input_text" | "input_textarea" | "incoming_email" | "input_csat" | "integrations" | "sticker" | "voice_call";
+            content_type?: "text" | "input_text" | "input_textarea" | "incoming_email" | "input_csat" | "integrations" | "sticker" | "voice_call";
             content_attributes?: components["schemas"]["TextContentAttributes"] | components["schemas"]["JsonEncodedObject"];
         };
         /** @description One option of an `input_select` message. Keys other than `title` and `value` are refused by the server. */

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { bundle, bundlePath, tool } from "./tools.mjs";
+import { bundle, bundlePath, tool, typesFlags } from "./tools.mjs";
 
 const stale = [];
 const scratch = mkdtempSync(path.join(tmpdir(), "chatwoot-messages-check-"));
@@ -15,7 +15,7 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 try {
-  tool("openapi-typescript", ["--check"]);
+  tool("openapi-typescript", [...typesFlags, "--check"]);
 } catch {
   stale.push("generated/schema.d.ts");
 }

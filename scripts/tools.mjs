@@ -31,6 +31,12 @@ export function withoutBanner(text) {
     .trim();
 }
 
+/**
+ * openapi-typescript's flags, shared by generate and check (--check must use the same ones).
+ * Defaults do not make a property required: a request may leave out `private` or `content_type`.
+ */
+export const typesFlags = ["--default-non-nullable", "false"];
+
 /** Bundles openapi/openapi.yaml (the `messages` API of redocly.yaml) into one JSON file. */
 export function bundle(output) {
   tool("redocly", ["bundle", "messages", "--output", output]);

@@ -129,7 +129,7 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
 /** Typed data from a 2xx answer, a typed error from anything else. */
 function readOutcome<T>({ data, error, response }: RawOutcome, token: string): T {
   if (!response.ok) {
-    throw errorFromResponse(response.status, redact(error, token) as ChatwootErrorBody, response.headers);
+    throw errorFromResponse(response.status, redact(error, token) as ChatwootErrorBody, redactHeaders(response.headers, token));
   }
   const status = response.status;
   if (typeof data !== "string" || data === "") {
@@ -146,6 +146,10 @@ function readOutcome<T>({ data, error, response }: RawOutcome, token: string): T
     throw new InvalidResponseError(status, `${status} answer is JSON but not an object`);
   }
   return value as T;
+}
+
+function redactHeaders(headers: Headers, token: string): Headers {
+  return new Headers([...headers].map(([name, value]): [string, string] => [name, redact(value, token) as string]));
 }
 
 /** A server (or a proxy) that echoes request headers must not put the token into our errors. */

@@ -120,7 +120,8 @@ const MAX_DETAIL = 200;
 /** "404 Resource could not be found": the status and Chatwoot's own words, whichever shape they came in. */
 function describeStatus(status: number, body: ChatwootErrorBody): string {
   const detail = errorText(body);
-  return detail ? `${status} ${detail}` : `${status} status code (no body)`;
+  if (!detail) return `${status} status code (no body)`;
+  return detail.startsWith(`${status} `) ? detail : `${status} ${detail}`;
 }
 
 function errorText(body: ChatwootErrorBody): string {

@@ -37,6 +37,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * A create body: the spec's request, whose `attachments` may also hold files. With files it is
  * sent as multipart/form-data, otherwise as JSON. Strings stay signed blob ids from a direct upload.
  */
-export type CreateMessageBody = DistributiveOmit<CreateMessageRequest, "attachments"> & {
+export type CreateMessageBody = DistributiveOmit<CreateMessageRequest, "attachments" | "message_type"> & {
+  /** The spec also accepts integers, which the server attributes to the contact; the client takes the strings only. */
+  message_type?: Extract<Schemas["RequestMessageType"], string>;
   attachments?: ReadonlyArray<AttachmentInput | string>;
 };

@@ -1,0 +1,93 @@
+import { inspect } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChatwootError, createChatwootClient } from "../../src/index.js";
+import { TOKEN, clientFor } from "../helpers/client.js";
+import { closedPort, json, startServer, text, type TestServer } from "../helpers/http-server.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  // Every answer quotes the request headers back, as a badly configured proxy might.
+  server = await startServer((request, response) => {
+    const echo = JSON.stringify(request.headers);
+    const scenario = request.url.split("/messages/")[1];
+    if (scenario === "html") return text(response, 502, `<html><title>${echo}</title></html>`, "text/html");
+    if (scenario === "ok-garbage") return text(response, 200, `oops ${echo}`, "text/plain");
+    if (scenario === "redirect") {
+      response.writeHead(302, { location: `https://evil.example.org/?t=${TOKEN}` });
+      return response.end();
+    }
+    if (scenario === "hang") return;
+    json(response, Number(scenario), { error: echo, errors: [echo], message: echo });
+  });
+});
+afterAll(() => server.close());
+
+function route(scenario: string) {
+  return { onRequest: ({ request }: { request: Request }) => new Request(request.url.replace(/\/messages\/\d+$/, `/messages/${scenario}`), request) };
+}
+
+async function errorFor(scenario: string): Promise<unknown> {
+  const lines: string[] = [];
+  const logger = { debug: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) };
+  const client = clientFor(server.url, { maxRetries: 1, timeoutMs: 80, logger, middleware: [route(scenario)] });
+  const error = await client.messages.delete(42, 1).catch((e: unknown) => e);
+  expect(lines.join("\n")).not.toContain(TOKEN);
+  return error;
+}
+
+function expectNoToken(error: unknown) {
+  expect(error).toBeInstanceOf(ChatwootError);
+  const e = error as Error;
+  for (const view of [e.message, e.stack ?? "", JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), String(e)]) {
+    expect(view).not.toContain(TOKEN);
+  }
+}
+
+describe("the token never leaks", () => {
+  it.each(["401", "403", "404", "422", "429", "500", "418", "html", "ok-garbage", "redirect", "hang"])(
+    "not from the error of a %s answer, even when the server echoes the headers",
+    async (scenario) => expectNoToken(await errorFor(scenario)),
+  );
+
+  it("not from a ConnectionError", async () => {
+    const port = await closedPort();
+    expectNoToken(await clientFor(`http://127.0.0.1:${port}`, { maxRetries: 0 }).messages.list(1).catch((e: unknown) => e));
+  });
+
+  it("not from validation errors about the token itself", () => {
+    let error: unknown;
+    try {
+      createChatwootClient({ baseUrl: "https://chat.example.com", apiAccessToken: `${TOKEN}\n` });
+    } catch (e) {
+      error = e;
+    }
+    expectNoToken(error);
+  });
+
+  it("not from the client object", () => {
+    const client = clientFor(server.url);
+    expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(TOKEN);
+    expect(JSON.stringify(client)).not.toContain(TOKEN);
+  });
+
+  it("not from a log line", async () => {
+    const lines: string[] = [];
+    await clientFor(server.url, { logger: { debug: (l) => lines.push(l), warn: (l) => lines.push(l) }, middleware: [route("500")] })
+      .messages.delete(1, 1)
+      .catch(() => undefined);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join("\n")).not.toContain(TOKEN);
+  });
+
+  it("nothing is logged without a logger", async () => {
+    const calls: unknown[] = [];
+    const original = { log: console.log, debug: console.debug, warn: console.warn, info: console.info, error: console.error };
+    Object.assign(console, Object.fromEntries(Object.keys(original).map((k) => [k, (...a: unknown[]) => calls.push(a)])));
+    try {
+      await clientFor(server.url, { middleware: [route("500")] }).messages.delete(1, 1).catch(() => undefined);
+    } finally {
+      Object.assign(console, original);
+    }
+    expect(calls).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createChatwootClient, RedirectError, ValidationError } from "../../src/index.js";
+import { TOKEN, clientFor } from "../helpers/client.js";
+import { json, message, startServer, type TestServer } from "../helpers/http-server.js";
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+async function server(handler: Parameters<typeof startServer>[0]) {
+  const started = await startServer(handler);
+  servers.push(started);
+  return started;
+}
+
+describe("baseUrl", () => {
+  it.each([
+    "http://chat.example.com",
+    "http://10.0.0.5:3000",
+    "http://127.evil.example.com",
+    "ftp://chat.example.com",
+    "chat.example.com",
+    "",
+    "https://user:pass@chat.example.com",
+    "https://chat.example.com/?x=1",
+  ])("%j is refused at construction", (baseUrl) => {
+    expect(() => createChatwootClient({ baseUrl, apiAccessToken: TOKEN })).toThrow(ValidationError);
+  });
+
+  it.each(["https://chat.example.com", "https://chat.example.com/chatwoot/", "http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000", "http://127.1.2.3"])(
+    "%j is accepted",
+    (baseUrl) => {
+      expect(() => createChatwootClient({ baseUrl, apiAccessToken: TOKEN })).not.toThrow();
+    },
+  );
+
+  it("plain http to another host needs allowInsecureHttp: true, and the error says why", () => {
+    expect(() => createChatwootClient({ baseUrl: "http://chat.example.com", apiAccessToken: TOKEN })).toThrow(/unencrypted/);
+    expect(() => createChatwootClient({ baseUrl: "http://chat.example.com", apiAccessToken: TOKEN, allowInsecureHttp: true })).not.toThrow();
+  });
+
+  it("a path prefix is kept", async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    await clientFor(`${target.url}/chatwoot/`).messages.delete(42, 1);
+    expect(target.requests[0]!.url).toBe("/chatwoot/api/v1/accounts/1/conversations/42/messages/1");
+  });
+});
+
+describe("redirects", () => {
+  it("a redirect to another origin is not followed, and the token never reaches it", async () => {
+    const elsewhere = await server((_request, response) => json(response, 200, message(1)));
+    const origin = await server((_request, response) => {
+      response.writeHead(307, { location: `${elsewhere.url}/api/v1/accounts/1/conversations/42/messages` });
+      response.end();
+    });
+    const error = await clientFor(origin.url).messages.create(42, { content: "hi" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect((error as RedirectError).location).toBe(`${elsewhere.url}/api/v1/accounts/1/conversations/42/messages`);
+    expect(origin.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("raw calls pointed at another origin go out without the token", async () => {
+    const other = await server((_request, response) => json(response, 200, message(1)));
+    const home = await server((_request, response) => json(response, 200, message(1)));
+    const client = clientFor(home.url);
+    await client.raw.DELETE("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}", {
+      baseUrl: other.url,
+      params: { path: { account_id: 1, conversation_id: 42, message_id: 1 } },
+    });
+    expect(other.requests).toHaveLength(1);
+    expect(JSON.stringify(other.requests[0]!.headers)).not.toContain(TOKEN);
+  });
+});
+
+describe("authentication header", () => {
+  it("sends the token once, in api_access_token by default, and nothing else that carries it", async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    await clientFor(target.url).messages.delete(42, 1);
+    const headers = target.requests[0]!.headers;
+    expect(headers["api_access_token"]).toBe(TOKEN);
+    expect(headers["api-access-token"]).toBeUndefined();
+    expect(headers.authorization).toBeUndefined();
+    expect(Object.values(headers).filter((value) => String(value).includes(TOKEN))).toHaveLength(1);
+  });
+
+  it("authHeader: \"Api-Access-Token\" uses the hyphenated spelling instead, never both", async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    await clientFor(target.url, { authHeader: "Api-Access-Token" }).messages.delete(42, 1);
+    const headers = target.requests[0]!.headers;
+    expect(headers["api-access-token"]).toBe(TOKEN);
+    expect(headers["api_access_token"]).toBeUndefined();
+  });
+
+  it("a custom fetch receives the request and is used", async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    const seen: string[] = [];
+    const client = clientFor(target.url, { fetch: (request) => { seen.push(`${request.method} ${request.url}`); return fetch(request); } });
+    await client.messages.delete(42, 1);
+    expect(seen).toEqual([`DELETE ${target.url}/api/v1/accounts/1/conversations/42/messages/1`]);
+  });
+
+  it("openapi-fetch middleware given in options runs on every request", async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    const client = clientFor(target.url, { middleware: [{ onRequest: ({ request }) => { request.headers.set("x-trace", "t-1"); } }] });
+    await client.messages.list(42);
+    expect(target.requests[0]!.headers["x-trace"]).toBe("t-1");
+  });
+});
+
+describe("account", () => {
+  it("a call's accountId overrides the client's", async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    await clientFor(target.url, { accountId: 3 }).messages.delete(42, 1, { accountId: "8" });
+    expect(target.requests[0]!.url).toBe("/api/v1/accounts/8/conversations/42/messages/1");
+  });
+});

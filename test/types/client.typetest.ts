@@ -1,0 +1,57 @@
+/** Compile-time tests of the public surface (npm run typecheck). */
+import { createChatwootClient, MessageType, type Message, type MessageList } from "../../src/index.js";
+
+const chatwoot = createChatwootClient({ baseUrl: "https://chat.example.com", apiAccessToken: "t", accountId: 1 });
+
+export async function rightUses(signal: AbortSignal): Promise<void> {
+  const created: Message = await chatwoot.messages.create(42, { content: "Hello", private: false });
+  const outgoing: boolean = created.message_type === MessageType.Outgoing;
+  await chatwoot.messages.create("42", { content: "file", attachments: [new Blob(["x"]), { data: new Uint8Array(1), filename: "a.bin" }, "signed-id"] });
+  await chatwoot.messages.create(42, { content_type: "cards", content_attributes: { items: [{ title: "A", actions: [{ type: "postback", text: "Go", payload: "GO" }] }] } }, { unsafeRetries: false });
+  const page: MessageList = await chatwoot.messages.list(42, { before: 1200 }, { accountId: 2, timeoutMs: 5000, maxRetries: 0 });
+  for await (const m of chatwoot.messages.iterate(42, { before: 1200 }, { signal })) void m.id;
+  await chatwoot.messages.updateStatus(42, 1234, { status: "read" });
+  const deleted: Message = await chatwoot.messages.delete(42, 1234);
+  const { data, error, response } = await chatwoot.raw.GET("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
+    params: { path: { account_id: 1, conversation_id: 42 } },
+  });
+  void [outgoing, page, deleted, data?.payload, error, response.status];
+}
+
+export async function wrongUses(): Promise<void> {
+  // @ts-expect-error baseUrl is required
+  createChatwootClient({ apiAccessToken: "t" });
+  // @ts-expect-error the token is required
+  createChatwootClient({ baseUrl: "https://x.org" });
+  // @ts-expect-error only the two spellings Chatwoot reads
+  createChatwootClient({ baseUrl: "https://x.org", apiAccessToken: "t", authHeader: "Authorization" });
+  // @ts-expect-error the body is required
+  await chatwoot.messages.create(42);
+  // @ts-expect-error a card without actions
+  await chatwoot.messages.create(42, { content_type: "cards", content_attributes: { items: [{ title: "A" }] } });
+  // @ts-expect-error attachments are files, bytes with a name, or signed ids
+  await chatwoot.messages.create(42, { attachments: [42] });
+  // @ts-expect-error bytes need a filename
+  await chatwoot.messages.create(42, { attachments: [{ data: new Uint8Array(1) }] });
+  // @ts-expect-error ids are numbers or strings, not objects
+  await chatwoot.messages.list({ id: 42 });
+  // @ts-expect-error list has no `page` parameter: pagination is by message id
+  await chatwoot.messages.list(42, { page: 2 });
+  // @ts-expect-error iterate walks back with `before`; `after` makes no sense there
+  chatwoot.messages.iterate(42, { after: 10 });
+  // @ts-expect-error a status the server does not know
+  await chatwoot.messages.updateStatus(42, 1, { status: "seen" });
+  // @ts-expect-error delete takes no body
+  await chatwoot.messages.delete(42, 1, { status: "read" });
+  // @ts-expect-error unknown call option
+  await chatwoot.messages.list(42, {}, { retries: 3 });
+  // @ts-expect-error message_type of a response is a number
+  const type: string = (await chatwoot.messages.delete(42, 1)).message_type;
+  void type;
+}
+
+export async function steering(): Promise<void> {
+  // @ts-expect-error the spec accepts integer message types for old clients; this client takes the strings only
+  await chatwoot.messages.create(42, { content: "x", message_type: 1 });
+  await chatwoot.messages.create(42, { content: "x", message_type: "incoming" });
+}
