@@ -1,6 +1,7 @@
 /**
  * The messages resource: one method per operation of the spec. Each checks its input, then
- * hands `send` a function that performs one attempt with openapi-fetch.
+ * hands `send` a function that performs one attempt with openapi-fetch. The methods are async
+ * so that bad input rejects the returned promise like every other failure, instead of throwing.
  */
 import type { Client } from "openapi-fetch";
 import type { CallOptions, CreateCallOptions, Send } from "./client.js";
@@ -30,7 +31,7 @@ export interface MessagesResource {
 
 export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: boolean): MessagesResource {
   const messages: MessagesResource = {
-    create(conversationId, body, options) {
+    async create(conversationId, body, options) {
       const conversation_id = validateId("conversationId", conversationId);
       validateCreateBody(body);
       const multipart = hasFiles(body);
@@ -47,7 +48,7 @@ export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: bo
       );
     },
 
-    list(conversationId, query, options) {
+    async list(conversationId, query, options) {
       const conversation_id = validateId("conversationId", conversationId);
       validateListQuery(query);
       return send<MessageList>(retryIdempotent, options, (signal, account_id) =>
@@ -55,13 +56,13 @@ export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: bo
       );
     },
 
-    iterate(conversationId, query, options) {
+    async *iterate(conversationId, query, options) {
       validateId("conversationId", conversationId);
       validateListQuery(query);
-      return walkBack((page) => messages.list(conversationId, page, options), query ?? {}, options?.signal);
+      yield* walkBack((page) => messages.list(conversationId, page, options), query ?? {}, options?.signal);
     },
 
-    updateStatus(conversationId, messageId, body, options) {
+    async updateStatus(conversationId, messageId, body, options) {
       const path = {
         conversation_id: validateId("conversationId", conversationId),
         message_id: validateId("messageId", messageId),
@@ -72,7 +73,7 @@ export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: bo
       );
     },
 
-    delete(conversationId, messageId, options) {
+    async delete(conversationId, messageId, options) {
       const path = {
         conversation_id: validateId("conversationId", conversationId),
         message_id: validateId("messageId", messageId),

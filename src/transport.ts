@@ -35,19 +35,29 @@ export function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-/** What a thrown fetch or body-read failure means for the caller. */
-export function toChatwootError(error: unknown, origin: string): ChatwootError {
+/**
+ * What a thrown fetch or body-read failure means for the caller. fetch rejects with a TypeError
+ * (undici adds a cause with a system code); anything else, such as a bug in a caller's middleware,
+ * is not a connection problem and is passed on as it is.
+ */
+export function toChatwootError(error: unknown, origin: string): unknown {
   if (error instanceof ChatwootError) return error;
   const name = (error as { name?: unknown } | null)?.name;
   if (name === "TimeoutError") return new TimeoutError("The request timed out", { cause: error });
   if (name === "AbortError") return new AbortError("The request was aborted", { cause: error });
   const code = errorCode(error);
+  if (!(error instanceof TypeError) && code === undefined) return error;
   return new ConnectionError(`Could not complete the exchange with ${origin}: ${innermostMessage(error)}`, code, { cause: error });
 }
 
 /** For `raw` users too: openapi-fetch rethrows whatever fetch threw unless onError maps it. */
 export function connectionErrorMiddleware(origin: string): Middleware {
-  return { onError: ({ error }) => toChatwootError(error, origin) };
+  return {
+    onError({ error }) {
+      const mapped = toChatwootError(error, origin);
+      return mapped instanceof Error ? mapped : undefined;
+    },
+  };
 }
 
 /** "fetch failed" says nothing; undici's cause says "connect ECONNREFUSED 127.0.0.1:4010". */

@@ -115,3 +115,12 @@ describe("account", () => {
     expect(target.requests[0]!.url).toBe("/api/v1/accounts/8/conversations/42/messages/1");
   });
 });
+
+describe("errors that are not the network's", () => {
+  it("a bug in a caller's middleware surfaces as itself, not as a ConnectionError", async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    const bug = new RangeError("middleware bug");
+    const client = clientFor(target.url, { middleware: [{ onResponse: () => { throw bug; } }] });
+    await expect(client.messages.delete(42, 1)).rejects.toBe(bug);
+  });
+});

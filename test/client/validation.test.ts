@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-type Case = [name: string, parameter: string, run: (c: ChatwootClient) => Promise<unknown> | unknown];
+type Case = [name: string, parameter: string, run: (c: ChatwootClient) => Promise<unknown>];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const loose = (value: unknown) => value as any;
 const ok = { content: "hi" };
@@ -65,7 +65,7 @@ const cases: Case[] = [
   ["list query before as text", "query.before", (c) => c.messages.list(42, loose({ before: "soon" }))],
   ["list query after negative", "query.after", (c) => c.messages.list(42, { after: -1 })],
   ["filter_internal_messages false", "query.filter_internal_messages", (c) => c.messages.list(42, loose({ filter_internal_messages: false }))],
-  ["iterate with a bad cursor", "query.before", (c) => c.messages.iterate(42, { before: 0 })],
+  ["iterate with a bad cursor", "query.before", (c) => c.messages.iterate(42, { before: 0 }).next()],
   ["timeoutMs negative", "options.timeoutMs", (c) => c.messages.list(42, {}, { timeoutMs: -1 })],
   ["timeoutMs NaN", "options.timeoutMs", (c) => c.messages.list(42, {}, { timeoutMs: NaN })],
   ["maxRetries fractional", "options.maxRetries", (c) => c.messages.list(42, {}, { maxRetries: 1.5 })],
@@ -75,13 +75,18 @@ const cases: Case[] = [
 ];
 
 describe("bad input is refused before anything is sent", () => {
+  it("rejects rather than throws", () => {
+    expect(() => client.messages.create(42, loose(null)).catch(() => undefined)).not.toThrow();
+    expect(() => client.messages.iterate(loose("..")).next().catch(() => undefined)).not.toThrow();
+  });
+
   it(`covers at least 30 cases (${cases.length})`, () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
   });
 
   it.each(cases)("%s → ValidationError naming %s", async (_name, parameter, run) => {
     const before = server.requests.length;
-    const error = await (async () => run(client))().then(
+    const error = await run(client).then(
       () => undefined,
       (e: unknown) => e,
     );

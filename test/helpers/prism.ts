@@ -32,7 +32,8 @@ export function prismClient(prefer?: string, options: Partial<ChatwootClientOpti
         onResponse({ response }) {
           seen.statuses.push(response.status);
           const violations = response.headers.get("sl-violations");
-          if (violations) seen.violations.push(...JSON.parse(violations));
+          // Prism sends a JSON list, or the text "Too many violations..." when the list is long.
+          if (violations) seen.violations.push(...(violations.startsWith("[") ? JSON.parse(violations) : [violations]));
         },
       },
     ],
