@@ -31,7 +31,9 @@ export async function startPrism({ port, args = [], spec = bundlePath, mode = "m
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.stdin.end();
+    const late = setTimeout(() => child.kill("SIGTERM"), 5_000); // the supervisor stops Prism on SIGTERM too
     await exited;
+    clearTimeout(late);
   };
   try {
     await waitForPort(chosen, exited, () => output);
