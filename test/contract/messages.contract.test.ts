@@ -59,7 +59,12 @@ describe("requests the client sends pass Prism's validation", () => {
     await client.messages.create(42, {
       content: "Files",
       private: true,
-      attachments: [new Blob(["a"], { type: "text/plain" }), { data: new Uint8Array([1, 2, 3]), filename: "x.png" }, "signed-blob-id"],
+      attachments: [
+        new Blob(["a"], { type: "text/plain" }),
+        new File(['{"reserved": "?&=#/:[]@!$\'()*+,;"}'], "data.json", { type: "application/json" }),
+        { data: new Uint8Array([0, 1, 2, 255, 0x3f, 0x26]), filename: "x.png" },
+        "signed-blob-id",
+      ],
     });
     expect(seen.violations).toEqual([]);
   });
