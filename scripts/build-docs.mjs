@@ -1,9 +1,9 @@
 // Builds the Redoc page from the spec as one self-contained HTML file (Redoc inlined, so it
 // renders offline) under build/docs/, which git ignores.
 import path from "node:path";
-import { root, tool } from "./tools.mjs";
+import { projectDir, tool } from "./tools.mjs";
 
-export const docsPath = path.join(root, "build", "docs", "index.html");
+export const docsPath = path.join(projectDir, "build", "docs", "index.html");
 
 export function buildDocs(output = docsPath) {
   tool("redocly", ["build-docs", "messages", "--inlineBundle", "--output", output]);
@@ -13,5 +13,5 @@ export function buildDocs(output = docsPath) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
   buildDocs();
-  console.log(`${path.relative(root, docsPath)} built in ${Math.round(performance.now() - started)} ms`);
+  console.log(`${path.relative(projectDir, docsPath)} built in ${Math.round(performance.now() - started)} ms`);
 }

@@ -4,15 +4,18 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const bundlePath = path.join(root, "generated", "openapi.json");
-export const typesPath = path.join(root, "generated", "schema.d.ts");
+// The tools come from this checkout; the spec they work on may live elsewhere (the workbench's
+// test runs it on a copy, so that it can edit the spec freely).
+export const projectDir = path.resolve(process.env.SPEC_PROJECT_DIR || root);
+export const bundlePath = path.join(projectDir, "generated", "openapi.json");
+export const typesPath = path.join(projectDir, "generated", "schema.d.ts");
 
-/** Runs node_modules/.bin/NAME in the project root; returns stdout, throws with the tool's output on failure. */
+/** Runs node_modules/.bin/NAME in the project directory; returns stdout, throws with the tool's output on failure. */
 export function tool(name, args, { quiet = true } = {}) {
   const bin = path.join(root, "node_modules", ".bin", name);
   try {
     return execFileSync(bin, args, {
-      cwd: root,
+      cwd: projectDir,
       encoding: "utf8",
       stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit",
     });
