@@ -11,10 +11,12 @@ export type AuthHeader = "api_access_token" | "Api-Access-Token";
 
 export function authMiddleware(token: string, header: AuthHeader, origin: string): Middleware {
   const other = header === "api_access_token" ? "Api-Access-Token" : "api_access_token";
+  // A prefix test is exact here: the origin ends where the path's "/" begins (":4000/" is not ":40001/").
+  const sameOrigin = `${origin}/`;
   return {
     onRequest({ request }) {
       request.headers.delete(other);
-      if (new URL(request.url).origin === origin) request.headers.set(header, token);
+      if (request.url.startsWith(sameOrigin)) request.headers.set(header, token);
       else request.headers.delete(header);
     },
   };

@@ -9,6 +9,7 @@ import { authMiddleware, checkAuthHeader, checkToken, type AuthHeader } from "./
 import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
 import { loggingMiddleware, type Logger } from "./logging.js";
 import { createMessages, type MessagesResource } from "./messages.js";
+import { LightRequest, sendWith } from "./request.js";
 import { DEFAULT_BACKOFF, withRetries, type Backoff, type RetryPolicy } from "./retry.js";
 import { withTimeout } from "./timeout.js";
 import { checkBaseUrl, connectionErrorMiddleware, toChatwootError } from "./transport.js";
@@ -88,8 +89,8 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
 
   const raw = createClient<paths>({
     baseUrl,
-    // Looked up per call, so a fetch installed after the client is created (or a test's) is used.
-    fetch: (request) => (userFetch ?? globalThis.fetch)(request),
+    Request: LightRequest as unknown as typeof Request,
+    fetch: sendWith(userFetch) as (request: Request) => Promise<Response>,
     redirect: "manual",
   });
   raw.use(connectionErrorMiddleware(origin), authMiddleware(token, checkAuthHeader(options.authHeader), origin));

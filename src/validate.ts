@@ -1,15 +1,15 @@
 /**
  * Checks made before anything is sent. Each failure is a ValidationError that names the
  * parameter; the request is never built. The lists below are runtime copies of enums and
- * allow-lists in the spec, and `sameMembers` makes the compiler fail when they drift from the
- * generated types.
+ * allow-lists in the spec, and the `_InSync` assertions make the compiler fail when they drift
+ * from the generated types.
  */
 import type { components } from "../generated/schema.js";
 import { ValidationError } from "./errors.js";
 
 type Schemas = components["schemas"];
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameMembers = <A, B>(check: SameMembers<A, B>) => check;
+type Assert<T extends true> = T;
 
 export const MAX_CONTENT_LENGTH = 150_000;
 const MAX_TIMEOUT_MS = 2_147_483_647; // setTimeout's limit
@@ -19,13 +19,13 @@ const CONTENT_TYPES = [
   "text", "input_text", "input_textarea", "input_email", "input_select", "cards", "form", "article",
   "incoming_email", "input_csat", "integrations", "sticker", "voice_call",
 ] as const;
-sameMembers<(typeof CONTENT_TYPES)[number], Schemas["ContentType"]>(true);
+type _InSync1 = Assert<SameMembers<(typeof CONTENT_TYPES)[number], Schemas["ContentType"]>>;
 
 const STATUSES = ["sent", "delivered", "read", "failed"] as const;
-sameMembers<(typeof STATUSES)[number], Schemas["MessageStatus"]>(true);
+type _InSync2 = Assert<SameMembers<(typeof STATUSES)[number], Schemas["MessageStatus"]>>;
 
 const MESSAGE_TYPES = ["outgoing", "incoming", "activity", "template"] as const;
-sameMembers<(typeof MESSAGE_TYPES)[number], Extract<Schemas["RequestMessageType"], string>>(true);
+type _InSync3 = Assert<SameMembers<(typeof MESSAGE_TYPES)[number], Extract<Schemas["RequestMessageType"], string>>>;
 
 /** The item keys the server accepts for each structurally validated content type. */
 const ITEM_KEYS = {
@@ -34,12 +34,12 @@ const ITEM_KEYS = {
   form: ["name", "type", "label", "placeholder", "title", "default", "required", "pattern", "pattern_error", "options"],
   article: ["title", "description", "link"],
 } as const;
-sameMembers<(typeof ITEM_KEYS.input_select)[number], keyof Schemas["InputSelectItem"]>(true);
-sameMembers<(typeof ITEM_KEYS.cards)[number], keyof Schemas["CardItem"]>(true);
-sameMembers<(typeof ITEM_KEYS.form)[number], keyof Schemas["FormItem"]>(true);
-sameMembers<(typeof ITEM_KEYS.article)[number], keyof Schemas["ArticleItem"]>(true);
+type _InSync4 = Assert<SameMembers<(typeof ITEM_KEYS.input_select)[number], keyof Schemas["InputSelectItem"]>>;
+type _InSync5 = Assert<SameMembers<(typeof ITEM_KEYS.cards)[number], keyof Schemas["CardItem"]>>;
+type _InSync6 = Assert<SameMembers<(typeof ITEM_KEYS.form)[number], keyof Schemas["FormItem"]>>;
+type _InSync7 = Assert<SameMembers<(typeof ITEM_KEYS.article)[number], keyof Schemas["ArticleItem"]>>;
 const ACTION_KEYS = ["type", "text", "payload", "uri"] as const;
-sameMembers<(typeof ACTION_KEYS)[number], keyof Schemas["CardPostbackAction"] | keyof Schemas["CardLinkAction"]>(true);
+type _InSync8 = Assert<SameMembers<(typeof ACTION_KEYS)[number], keyof Schemas["CardPostbackAction"] | keyof Schemas["CardLinkAction"]>>;
 
 /** Account, conversation and message ids: positive safe integers, or strings of digits. */
 export function validateId(parameter: string, value: unknown): number {

@@ -1,0 +1,87 @@
+// Per-call cost of creating a message, side by side: raw fetch, plain openapi-fetch, this client
+// and @figuro/chatwoot-sdk, in interleaved rounds against one local server process.
+import { fork } from "node:child_process";
+import createClient from "openapi-fetch";
+import figuro from "@figuro/chatwoot-sdk";
+import { createChatwootClient } from "../../dist/index.js";
+
+const TOKEN = "bench-token";
+const BODY = { content: "Hello, how can I help you?", private: false };
+const PATH = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages";
+
+export async function startServer() {
+  const child = fork(new URL("./server.mjs", import.meta.url), { stdio: "ignore" });
+  const port = await new Promise((resolve) => child.once("message", resolve));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+export function contenders(url) {
+  const target = `${url}/api/v1/accounts/1/conversations/42/messages`;
+  const plain = createClient({ baseUrl: url });
+  const ours = createChatwootClient({ baseUrl: url, apiAccessToken: TOKEN, accountId: 1 });
+  const Figuro = figuro.default ?? figuro;
+  const sdk = new Figuro({ config: { basePath: url, token: TOKEN } });
+  return {
+    "raw fetch": async () => {
+      const response = await fetch(target, {
+        method: "POST",
+        headers: { "content-type": "application/json", api_access_token: TOKEN },
+        body: JSON.stringify(BODY),
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    },
+    "openapi-fetch": async () => {
+      const { data, error } = await plain.POST(PATH, {
+        params: { path: { account_id: 1, conversation_id: 42 } },
+        headers: { api_access_token: TOKEN },
+        body: BODY,
+      });
+      if (error) throw new Error("error");
+      return data;
+    },
+    "chatwoot-messages": () => ours.messages.create(42, BODY),
+    "@figuro/chatwoot-sdk": () => sdk.messages.create({ accountId: 1, conversationId: 42, data: BODY }),
+  };
+}
+
+/** Runs each contender `calls` times per round, rounds interleaved, after a warm-up. */
+export async function measure(runs, { rounds, calls, warmup }) {
+  const samples = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+  for (const run of Object.values(runs)) for (let i = 0; i < warmup; i++) await run();
+  for (let round = 0; round < rounds; round++) {
+    const order = Object.entries(runs);
+    if (round % 2) order.reverse(); // no contender always goes first
+    for (const [name, run] of order) {
+      for (let i = 0; i < calls; i++) {
+        const started = performance.now();
+        await run();
+        samples[name].push(performance.now() - started);
+      }
+    }
+  }
+  return summarize(samples);
+}
+
+export function summarize(samples) {
+  const base = median(Object.values(samples)[0]);
+  return Object.entries(samples).map(([name, times]) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    const mean = times.reduce((sum, t) => sum + t, 0) / times.length;
+    return {
+      name,
+      calls: times.length,
+      medianMs: round3(median(sorted)),
+      p99Ms: round3(sorted[Math.floor(sorted.length * 0.99)]),
+      callsPerSecond: Math.round(1000 / mean),
+      ratioToRawFetch: Math.round((median(sorted) / base) * 100) / 100,
+    };
+  });
+}
+
+function median(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const round3 = (n) => Math.round(n * 1000) / 1000;

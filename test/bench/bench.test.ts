@@ -1,0 +1,18 @@
+/** `npm run bench --quick` runs end to end and reports every contender with its ratio (no timing is asserted). */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+it("the benchmark runs and writes its report", async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", "scripts/bench.mjs", "--quick"], { cwd: root });
+  for (const name of ["raw fetch", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk", "ratioToRawFetch", "gzippedBytes"]) {
+    expect(stdout).toContain(name);
+  }
+  const report = JSON.parse(readFileSync(`${root}build/bench/latest.json`, "utf8"));
+  expect(report.create.map((row: { name: string }) => row.name)).toEqual(["raw fetch", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk"]);
+  expect(report.create[0].ratioToRawFetch).toBe(1);
+  expect(report.bundle.map((row: { name: string }) => row.name)).toEqual(["chatwoot-messages", "openapi-fetch alone", "@figuro/chatwoot-sdk"]);
+}, 60_000);
