@@ -134,7 +134,102 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    messageCreated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message_created
+         * @description Chatwoot POSTs this when a message is created in a conversation: by the contact, an agent, a bot,
+         *     the API, or as a private note. Account webhooks (subscribed to `message_created`), API channel
+         *     inboxes and agent bots all receive the same body. Check `X-Chatwoot-Signature` before trusting it
+         *     (`verifyWebhook` in this package), and process each `X-Chatwoot-Delivery` once.
+         *
+         *     Messages you created yourself through the API come back here too: use `source_id` or
+         *     `additional_attributes` to recognise them and avoid echo loops.
+         */
+        post: operations["messageCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    messageUpdated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message_updated
+         * @description Chatwoot POSTs this when a message changes: a delivery status (including a status you set with
+         *     `updateMessageStatus`), an edit, a form or CSAT submission, a translation, or a delete. A delete
+         *     is a soft delete: `content_attributes.deleted` is `true` and the content is replaced. The body is
+         *     the message as it is now; what changed is not sent.
+         */
+        post: operations["messageUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    conversationEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * conversation_created, conversation_updated, conversation_status_changed...
+         * @description Conversation events carry the conversation itself (with its last message in `messages[]`) and,
+         *     for updates, `changed_attributes`. `conversation_opened` and `conversation_resolved` reach agent
+         *     bots only. Signed and identified like the message events.
+         */
+        post: operations["conversationWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    otherEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * typing, webwidget, contact and inbox events
+         * @description The other events Chatwoot delivers: `conversation_typing_on`, `conversation_typing_off`,
+         *     `webwidget_triggered`, `contact_created`, `contact_updated`, `inbox_created`, `inbox_updated`.
+         *     Their bodies are typed loosely here (an `event` and open keys). There is no `message_deleted`,
+         *     `conversation_deleted` or `contact_deleted` event.
+         */
+        post: operations["otherWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description The contact the conversation is with. `company_id` appears only when the account has the companies feature. */
@@ -726,6 +821,283 @@ export interface components {
             /** @description The attributes that failed (`base` for whole-record rules). */
             attributes: string[];
         };
+        /** @description An agent or administrator, in the webhook form (with `email`, unlike the REST sender). */
+        WebhookUserSender: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            email?: string;
+            /** @constant */
+            type: "user";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An agent bot, in the webhook form. */
+        WebhookAgentBotSender: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @constant */
+            type: "agent_bot";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A Captain AI assistant (Chatwoot Enterprise), in the webhook form. */
+        WebhookCaptainAssistantSender: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            avatar_url?: string | null;
+            description?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** @constant */
+            type: "captain_assistant";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An account or inbox as webhooks name it. */
+        WebhookAccount: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
+        /**
+         * @description A contact, in the webhook form. It has **no** `type` key on servers since February 2023 (older ones
+         *     sent `type: "contact"` with fewer fields), so senders cannot be told apart by a discriminator.
+         */
+        WebhookContactSender: {
+            /** Format: int64 */
+            id: number;
+            name: string | null;
+            account?: components["schemas"]["WebhookAccount"];
+            additional_attributes?: {
+                [key: string]: unknown;
+            };
+            custom_attributes?: {
+                [key: string]: unknown;
+            };
+            /** @description Avatar URL; an empty string when there is none. */
+            avatar?: string;
+            thumbnail?: string;
+            email?: string | null;
+            identifier?: string | null;
+            phone_number?: string | null;
+            /** @description Since February 2025. */
+            blocked?: boolean;
+            /**
+             * @description Only on servers before February 2023.
+             * @constant
+             */
+            type?: "contact";
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A message in the **push** shape, as it appears in `conversation.messages[]` of a webhook (and on the
+         *     websocket). This is where the public docs page's extra fields really live: `account_id`,
+         *     `sender_type`, `sender_id`, `external_source_ids`, `additional_attributes`,
+         *     `processed_message_content`, `sentiment` and a four-key `conversation`. Here `message_type` and
+         *     `created_at` are integers, as in REST. Note that it is the conversation's **last** public message
+         *     when the payload was built, not necessarily the message the event is about.
+         */
+        WebhookPushMessage: {
+            /** Format: int64 */
+            id: number;
+            content: string | null;
+            processed_message_content?: string | null;
+            /** Format: int64 */
+            account_id: number;
+            /** Format: int64 */
+            inbox_id: number;
+            /**
+             * Format: int64
+             * @description The conversation's display id.
+             */
+            conversation_id: number;
+            /**
+             * @description 0 incoming, 1 outgoing, 3 template (activity messages are never here).
+             * @enum {integer}
+             */
+            message_type: 0 | 1 | 3;
+            /**
+             * Format: int64
+             * @description Unix epoch seconds.
+             */
+            created_at: number;
+            /** Format: date-time */
+            updated_at?: string;
+            private: boolean;
+            status?: components["schemas"]["MessageStatus"];
+            source_id?: string | null;
+            content_type: components["schemas"]["ContentType"];
+            content_attributes: components["schemas"]["MessageContentAttributes"];
+            additional_attributes?: {
+                [key: string]: unknown;
+            };
+            external_source_ids?: {
+                [key: string]: unknown;
+            };
+            /** @description Absent in payloads from before mid-2023. */
+            sentiment?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The sender's Ruby class (the public docs' `contact|agent|agent_bot` values are wrong).
+             * @enum {string|null}
+             */
+            sender_type?: "Contact" | "User" | "AgentBot" | "Captain::Assistant" | null;
+            /** Format: int64 */
+            sender_id?: number | null;
+            conversation?: {
+                assignee_id?: number | null;
+                unread_count?: number;
+                last_activity_at?: number;
+                contact_inbox?: {
+                    source_id?: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
+            sender?: components["schemas"]["Sender"];
+            attachments?: components["schemas"]["Attachment"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description The conversation, as webhooks carry it (the `conversation` of a message event, and the root of
+         *     `conversation_*` events). Keys vary with the server's age and features, and forks add their own.
+         */
+        WebhookConversation: {
+            /**
+             * Format: int64
+             * @description The conversation's display id (the one in REST paths).
+             */
+            id: number;
+            /** Format: int64 */
+            inbox_id: number;
+            /** @description Only from Chatwoot 4.14.2 on. */
+            account?: components["schemas"]["WebhookAccount"];
+            /** @description The inbox's channel class, e.g. `Channel::Api`, `Channel::WebWidget`, `Channel::Whatsapp`. */
+            channel: string;
+            /** @enum {string} */
+            status: "open" | "resolved" | "pending" | "snoozed";
+            /** @description The conversation's last public, non-activity message when the payload was built, in push shape; empty when there is none. */
+            messages: components["schemas"]["WebhookPushMessage"][];
+            meta: {
+                sender?: components["schemas"]["ContactSender"];
+                assignee?: components["schemas"]["UserSender"] | components["schemas"]["AgentBotSender"] | null;
+                /** @enum {string|null} */
+                assignee_type?: "User" | "AgentBot" | null;
+                team?: components["schemas"]["WebhookAccount"] | null;
+                hmac_verified?: boolean | null;
+            } & {
+                [key: string]: unknown;
+            };
+            labels?: string[];
+            additional_attributes?: {
+                [key: string]: unknown;
+            };
+            custom_attributes?: {
+                [key: string]: unknown;
+            };
+            can_reply?: boolean;
+            /** @description The raw contact-inbox row (`source_id`, `pubsub_token`...). */
+            contact_inbox?: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            snoozed_until?: string | null;
+            unread_count?: number;
+            /** Format: date-time */
+            first_reply_created_at?: string | null;
+            /** @enum {string|null} */
+            priority?: "low" | "medium" | "high" | "urgent" | null;
+            /** @description Epoch seconds, 0 when not waiting. */
+            waiting_since?: number;
+            agent_last_seen_at?: number;
+            contact_last_seen_at?: number;
+            last_activity_at?: number;
+            timestamp?: number;
+            created_at?: number;
+            /** @description Epoch seconds with a fraction. */
+            updated_at?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description The body of a message webhook (`Message#webhook_data` plus `event`), the same for account webhooks,
+         *     API channel inboxes and agent bots. It differs from the REST `Message`: `message_type` is a
+         *     **string** and `created_at` an **ISO date-time** here, `sender` is `null` when there is none,
+         *     there is no `status`, `conversation_id` or `inbox_id` (see `conversation` and `inbox`).
+         *     Private notes are delivered too (`private: true`); activity messages never are.
+         */
+        WebhookMessage: {
+            /** Format: int64 */
+            id: number;
+            content: string | null;
+            content_type: components["schemas"]["ContentType"];
+            content_attributes: components["schemas"]["MessageContentAttributes"];
+            /** @description E.g. `campaign_id` and `template_params` sent on create. */
+            additional_attributes: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description ISO 8601 with milliseconds, not epoch seconds as in REST.
+             */
+            created_at: string;
+            /** @enum {string} */
+            message_type: "incoming" | "outgoing" | "template";
+            private: boolean;
+            /** @description The sender in webhook form, or `null` (greetings, auto-replies, some integrations). */
+            sender: components["schemas"]["WebhookUserSender"] | components["schemas"]["WebhookAgentBotSender"] | components["schemas"]["WebhookCaptainAssistantSender"] | components["schemas"]["WebhookContactSender"] | null;
+            source_id: string | null;
+            account?: components["schemas"]["WebhookAccount"];
+            inbox: components["schemas"]["WebhookAccount"];
+            conversation: components["schemas"]["WebhookConversation"];
+            /** @description Only when the message has attachments. */
+            attachments?: components["schemas"]["Attachment"][];
+            /** @enum {string} */
+            event: "message_created" | "message_updated";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A message was created (incoming, outgoing, template or private note). */
+        MessageCreatedEvent: components["schemas"]["WebhookMessage"] & {
+            /** @constant */
+            event: "message_created";
+        };
+        /**
+         * @description A message changed: a delivery status, an edit, a form or CSAT submission, a translation, or a
+         *     **soft delete** (`content_attributes.deleted: true`; there is no `message_deleted` event). The body
+         *     is the current state only; what changed is not sent.
+         */
+        MessageUpdatedEvent: components["schemas"]["WebhookMessage"] & {
+            /** @constant */
+            event: "message_updated";
+        };
+        /** @description A conversation event; its body is the conversation itself plus `event` (and `changed_attributes` for updates). */
+        ConversationWebhookEvent: components["schemas"]["WebhookConversation"] & {
+            /** @enum {string} */
+            event: "conversation_created" | "conversation_updated" | "conversation_status_changed" | "conversation_opened" | "conversation_resolved";
+            /** @description One-key objects: `[{"status": {"previous_value": "open", "current_value": "resolved"}}]`. */
+            changed_attributes?: {
+                [key: string]: {
+                    previous_value?: unknown;
+                    current_value?: unknown;
+                };
+            }[] | null;
+        };
+        /** @description The remaining events, typed loosely here; their bodies are documented by Chatwoot per event. */
+        OtherWebhookEvent: {
+            /** @enum {string} */
+            event: "conversation_typing_on" | "conversation_typing_off" | "webwidget_triggered" | "contact_created" | "contact_updated" | "inbox_created" | "inbox_updated";
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: {
         /**
@@ -817,6 +1189,23 @@ export interface components {
                 "application/json": components["schemas"]["RecordInvalidError"];
             };
         };
+        /** @description Any 2xx acknowledges the delivery; its body is ignored. Answer within the server's webhook timeout (5 s by default). */
+        WebhookAccepted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /**
+         * @description Any other status counts as a failed delivery. Account webhooks and API inboxes do not retry (an
+         *     API inbox marks the message `failed`); agent bots retry twice on 429 and 500.
+         */
+        WebhookRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
     };
     parameters: {
         /**
@@ -835,6 +1224,26 @@ export interface components {
          * @example 1234
          */
         MessageId: number;
+        /**
+         * @description `sha256=` and the lowercase hex HMAC-SHA256, keyed with the webhook's (or agent bot's, or API inbox's)
+         *     secret, of `"{X-Chatwoot-Timestamp}.{raw body}"`: the timestamp, a dot, then the body's bytes exactly
+         *     as received (never re-serialized JSON). Sent by account webhooks since Chatwoot 4.11.2 and by agent
+         *     bots and API inboxes since 4.13.0; absent on older servers.
+         * @example sha256=5c2a1e0b6f8d4c3a9e7b2d1f0a8c6e4b2d0f9e7c5a3b1d9f7e5c3a1b9d7f5e3c
+         */
+        ChatwootSignature: string;
+        /**
+         * @description Unix seconds when this attempt was signed (a retry gets a new one). Chatwoot enforces no window;
+         *     receivers should refuse timestamps more than about 5 minutes away from their clock.
+         * @example 1764040521
+         */
+        ChatwootTimestamp: string;
+        /**
+         * @description A UUID per target and event; agent-bot retries reuse it. Deliveries can arrive twice: process each
+         *     id once.
+         * @example 0f8e4b9a-2c1d-4e6f-8a7b-9c0d1e2f3a4b
+         */
+        ChatwootDelivery: string;
     };
     requestBodies: {
         /**
@@ -1067,6 +1476,158 @@ export interface operations {
             404: components["responses"]["NotFound"];
             422: components["responses"]["RecordInvalid"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    messageCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description `sha256=` and the lowercase hex HMAC-SHA256, keyed with the webhook's (or agent bot's, or API inbox's)
+                 *     secret, of `"{X-Chatwoot-Timestamp}.{raw body}"`: the timestamp, a dot, then the body's bytes exactly
+                 *     as received (never re-serialized JSON). Sent by account webhooks since Chatwoot 4.11.2 and by agent
+                 *     bots and API inboxes since 4.13.0; absent on older servers.
+                 * @example sha256=5c2a1e0b6f8d4c3a9e7b2d1f0a8c6e4b2d0f9e7c5a3b1d9f7e5c3a1b9d7f5e3c
+                 */
+                "X-Chatwoot-Signature"?: components["parameters"]["ChatwootSignature"];
+                /**
+                 * @description Unix seconds when this attempt was signed (a retry gets a new one). Chatwoot enforces no window;
+                 *     receivers should refuse timestamps more than about 5 minutes away from their clock.
+                 * @example 1764040521
+                 */
+                "X-Chatwoot-Timestamp"?: components["parameters"]["ChatwootTimestamp"];
+                /**
+                 * @description A UUID per target and event; agent-bot retries reuse it. Deliveries can arrive twice: process each
+                 *     id once.
+                 * @example 0f8e4b9a-2c1d-4e6f-8a7b-9c0d1e2f3a4b
+                 */
+                "X-Chatwoot-Delivery"?: components["parameters"]["ChatwootDelivery"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageCreatedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            400: components["responses"]["WebhookRefused"];
+        };
+    };
+    messageUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description `sha256=` and the lowercase hex HMAC-SHA256, keyed with the webhook's (or agent bot's, or API inbox's)
+                 *     secret, of `"{X-Chatwoot-Timestamp}.{raw body}"`: the timestamp, a dot, then the body's bytes exactly
+                 *     as received (never re-serialized JSON). Sent by account webhooks since Chatwoot 4.11.2 and by agent
+                 *     bots and API inboxes since 4.13.0; absent on older servers.
+                 * @example sha256=5c2a1e0b6f8d4c3a9e7b2d1f0a8c6e4b2d0f9e7c5a3b1d9f7e5c3a1b9d7f5e3c
+                 */
+                "X-Chatwoot-Signature"?: components["parameters"]["ChatwootSignature"];
+                /**
+                 * @description Unix seconds when this attempt was signed (a retry gets a new one). Chatwoot enforces no window;
+                 *     receivers should refuse timestamps more than about 5 minutes away from their clock.
+                 * @example 1764040521
+                 */
+                "X-Chatwoot-Timestamp"?: components["parameters"]["ChatwootTimestamp"];
+                /**
+                 * @description A UUID per target and event; agent-bot retries reuse it. Deliveries can arrive twice: process each
+                 *     id once.
+                 * @example 0f8e4b9a-2c1d-4e6f-8a7b-9c0d1e2f3a4b
+                 */
+                "X-Chatwoot-Delivery"?: components["parameters"]["ChatwootDelivery"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageUpdatedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            400: components["responses"]["WebhookRefused"];
+        };
+    };
+    conversationWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description `sha256=` and the lowercase hex HMAC-SHA256, keyed with the webhook's (or agent bot's, or API inbox's)
+                 *     secret, of `"{X-Chatwoot-Timestamp}.{raw body}"`: the timestamp, a dot, then the body's bytes exactly
+                 *     as received (never re-serialized JSON). Sent by account webhooks since Chatwoot 4.11.2 and by agent
+                 *     bots and API inboxes since 4.13.0; absent on older servers.
+                 * @example sha256=5c2a1e0b6f8d4c3a9e7b2d1f0a8c6e4b2d0f9e7c5a3b1d9f7e5c3a1b9d7f5e3c
+                 */
+                "X-Chatwoot-Signature"?: components["parameters"]["ChatwootSignature"];
+                /**
+                 * @description Unix seconds when this attempt was signed (a retry gets a new one). Chatwoot enforces no window;
+                 *     receivers should refuse timestamps more than about 5 minutes away from their clock.
+                 * @example 1764040521
+                 */
+                "X-Chatwoot-Timestamp"?: components["parameters"]["ChatwootTimestamp"];
+                /**
+                 * @description A UUID per target and event; agent-bot retries reuse it. Deliveries can arrive twice: process each
+                 *     id once.
+                 * @example 0f8e4b9a-2c1d-4e6f-8a7b-9c0d1e2f3a4b
+                 */
+                "X-Chatwoot-Delivery"?: components["parameters"]["ChatwootDelivery"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationWebhookEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            400: components["responses"]["WebhookRefused"];
+        };
+    };
+    otherWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description `sha256=` and the lowercase hex HMAC-SHA256, keyed with the webhook's (or agent bot's, or API inbox's)
+                 *     secret, of `"{X-Chatwoot-Timestamp}.{raw body}"`: the timestamp, a dot, then the body's bytes exactly
+                 *     as received (never re-serialized JSON). Sent by account webhooks since Chatwoot 4.11.2 and by agent
+                 *     bots and API inboxes since 4.13.0; absent on older servers.
+                 * @example sha256=5c2a1e0b6f8d4c3a9e7b2d1f0a8c6e4b2d0f9e7c5a3b1d9f7e5c3a1b9d7f5e3c
+                 */
+                "X-Chatwoot-Signature"?: components["parameters"]["ChatwootSignature"];
+                /**
+                 * @description Unix seconds when this attempt was signed (a retry gets a new one). Chatwoot enforces no window;
+                 *     receivers should refuse timestamps more than about 5 minutes away from their clock.
+                 * @example 1764040521
+                 */
+                "X-Chatwoot-Timestamp"?: components["parameters"]["ChatwootTimestamp"];
+                /**
+                 * @description A UUID per target and event; agent-bot retries reuse it. Deliveries can arrive twice: process each
+                 *     id once.
+                 * @example 0f8e4b9a-2c1d-4e6f-8a7b-9c0d1e2f3a4b
+                 */
+                "X-Chatwoot-Delivery"?: components["parameters"]["ChatwootDelivery"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OtherWebhookEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            400: components["responses"]["WebhookRefused"];
         };
     };
 }

@@ -7,6 +7,7 @@ import { createChatwootClient } from "../dist/index.js";
 import { bundleSizes } from "./bench/bundle.mjs";
 import { contenders, measure, startServer } from "./bench/latency.mjs";
 import { pipelineTimes } from "./bench/pipeline.mjs";
+import { verificationRate } from "./bench/webhooks.mjs";
 import { root } from "./tools.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -20,12 +21,14 @@ try {
 } finally {
   server.stop();
 }
+results.webhooks = await verificationRate(quick ? 200 : 20_000);
 results.bundle = await bundleSizes();
 results.pipeline = quick ? [] : pipelineTimes();
 
 print("create one message (per call, sequential, loopback)", results.create);
 print("list and parse a 100-message page", results.list);
 console.log(`\nheap after ${results.heap.calls} creates: ${results.heap.growthKiB} KiB growth (${results.heap.beforeKiB} -> ${results.heap.afterKiB} KiB after GC)`);
+print("webhook verification", results.webhooks);
 print("browser bundle (minified, gzip -9)", results.bundle);
 if (results.pipeline.length) print("spec pipeline", results.pipeline);
 

@@ -6,9 +6,13 @@
  * the portable client.
  */
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { basename } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ApiError, ChatwootError, createChatwootClient, type ChatwootClient, type Message, type MessageStatus } from "./index.js";
+import {
+  ApiError, ChatwootError, createChatwootClient, createWebhookHandler, toNodeListener,
+  type ChatwootClient, type Message, type MessageStatus,
+} from "./index.js";
 
 const LOCAL_MOCK = "http://127.0.0.1:4010";
 
@@ -100,11 +104,59 @@ function toNumber(flag: string, value: unknown): number {
   return Number(value);
 }
 
+const WEBHOOKS_USAGE = `usage: chatwoot-messages webhooks listen --secret SECRET [--port 3000] [--host 127.0.0.1] [--allow-unsigned]
+
+Receives Chatwoot webhooks, verifies each signature, and prints every verified event as one JSON
+line on stdout. The secret may also come from CHATWOOT_WEBHOOK_SECRET.
+`;
+
+/** `webhooks listen`: a verifying receiver that prints events as JSON lines. Resolves when it stops. */
+async function listen(args: string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { port: { type: "string" }, host: { type: "string" }, secret: { type: "string" }, "allow-unsigned": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+    });
+    if (parsed.values.help) {
+      out.write(WEBHOOKS_USAGE);
+      return 0;
+    }
+    if (parsed.positionals.join(" ") !== "listen") throw new UsageError("the webhooks command has one subcommand: listen");
+    values = parsed.values;
+    if (!(values.secret ?? env.CHATWOOT_WEBHOOK_SECRET)) throw new UsageError("a secret is needed: --secret or CHATWOOT_WEBHOOK_SECRET");
+    if (values.port !== undefined && !/^\d+$/.test(values.port as string)) throw new UsageError("--port takes a number");
+  } catch (error) {
+    err.write(`${(error as Error).message}\n\n${WEBHOOKS_USAGE}`);
+    return 2;
+  }
+  const handler = createWebhookHandler({
+    secret: (values.secret as string | undefined) ?? env.CHATWOOT_WEBHOOK_SECRET!,
+    allowUnsigned: values["allow-unsigned"] === true,
+    onEvent: (event) => void out.write(`${JSON.stringify(event)}\n`),
+  });
+  const server = createServer(toNodeListener(handler));
+  const port = Number(values.port ?? 3000);
+  const host = (values.host as string | undefined) ?? "127.0.0.1";
+  return new Promise((resolve) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      err.write(error.code === "EADDRINUSE" ? `port ${port} on ${host} is already in use: choose another with --port\n` : `error: ${error.message}\n`);
+      resolve(1);
+    });
+    server.listen(port, host, () => {
+      err.write(`listening for Chatwoot webhooks on http://${host}:${(server.address() as { port: number }).port}\n`);
+    });
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => server.close(() => resolve(0)));
+  });
+}
+
 function mainUsage(): string {
   return `usage: chatwoot-messages COMMAND [ARGS] [OPTIONS]
 
 Commands:
 ${Object.values(commands).map((c) => `  ${c.usage}`).join("\n")}
+  webhooks listen --secret SECRET [--port N]
 
 Run \`chatwoot-messages COMMAND --help\` for a command's options.
 
@@ -117,6 +169,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv, out = process.stdout
     (name ? out : err).write(`${mainUsage()}\n`);
     return name ? 0 : 2;
   }
+  if (name === "webhooks") return listen(rest, env, out, err);
   const command = commands[name];
   if (!command) {
     err.write(`unknown command "${name}"\n\n${mainUsage()}\n`);

@@ -27,6 +27,10 @@ export {
 } from "./errors.js";
 export type { ChatwootErrorBody } from "./errors.js";
 export { MessageType } from "./types.js";
+export { verifyWebhook, WebhookVerificationError } from "./webhooks.js";
+export type { VerifyWebhookOptions, WebhookFailure, WebhookHeaders } from "./webhooks.js";
+export { createWebhookHandler, memoryDeliveryStore, toNodeListener } from "./webhook-handler.js";
+export type { DeliveryStore, NodeRequestLike, NodeResponseLike, WebhookDelivery, WebhookHandlerOptions } from "./webhook-handler.js";
 export type {
   Attachment,
   AttachmentInput,
@@ -39,6 +43,11 @@ export type {
   MessageStatus,
   Sender,
   UpdateMessageStatusRequest,
+  MessageCreatedEvent,
+  MessageUpdatedEvent,
+  WebhookEvent,
+  WebhookMessage,
+  WebhookPushMessage,
   components,
   operations,
   paths,

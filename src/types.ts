@@ -42,3 +42,14 @@ export type CreateMessageBody = DistributiveOmit<CreateMessageRequest, "attachme
   message_type?: Extract<Schemas["RequestMessageType"], string>;
   attachments?: ReadonlyArray<AttachmentInput | string>;
 };
+
+/** A webhook delivery's body, told apart by `event`. */
+export type WebhookEvent =
+  | Schemas["MessageCreatedEvent"]
+  | Schemas["MessageUpdatedEvent"]
+  | Schemas["ConversationWebhookEvent"]
+  | Schemas["OtherWebhookEvent"];
+export type MessageCreatedEvent = Schemas["MessageCreatedEvent"];
+export type MessageUpdatedEvent = Schemas["MessageUpdatedEvent"];
+export type WebhookMessage = Schemas["WebhookMessage"];
+export type WebhookPushMessage = Schemas["WebhookPushMessage"];

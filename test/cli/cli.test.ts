@@ -101,3 +101,40 @@ describe("chatwoot-messages", () => {
     expect(result.stderr).toContain("a token is needed");
   });
 });
+
+describe("chatwoot-messages webhooks listen", () => {
+  it("prints each verified event as one JSON line and refuses forged ones", async () => {
+    const { spawn } = await import("node:child_process");
+    const { freePort } = await import("../../scripts/prism.mjs");
+    const { sign, SECRET } = await import("../helpers/sign.js");
+    const port = await freePort();
+    const child = spawn(process.execPath, ["dist/cli.js", "webhooks", "listen", "--port", String(port), "--secret", SECRET], { cwd: root });
+    try {
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      while (!stderr.includes("listening")) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(stderr).toBe(`listening for Chatwoot webhooks on http://127.0.0.1:${port}\n`);
+      const url = `http://127.0.0.1:${port}/`;
+      const events = [{ event: "message_created", id: 1, content: "Olá & <b>" }, { event: "message_updated", id: 1, content_attributes: { deleted: true } }];
+      for (const event of events) {
+        const body = JSON.stringify(event);
+        expect((await fetch(url, { method: "POST", headers: sign(body), body })).status).toBe(202);
+      }
+      const forged = JSON.stringify({ event: "message_created", id: 666 });
+      expect((await fetch(url, { method: "POST", headers: sign(forged, undefined, "nope"), body: forged })).status).toBe(401);
+      while (stdout.split("\n").length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(stdout.trim().split("\n").map((line) => JSON.parse(line))).toEqual(events);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await new Promise((resolve) => child.once("exit", resolve))).toBe(0);
+  });
+
+  it("needs a secret", async () => {
+    const result = await cli(["webhooks", "listen"], { CHATWOOT_WEBHOOK_SECRET: "" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("a secret is needed");
+  });
+});
