@@ -78,6 +78,19 @@ describe("the docs page in Chromium, offline", () => {
     await page.screenshot({ path: path.join(root, "build", "screenshots", "docs.png") });
   });
 
+  it("lists both message webhooks with their signature headers and payload", async () => {
+    await page.getByText("Webhooks", { exact: true }).first().click();
+    for (const name of ["message_created", "message_updated"]) {
+      expect(await page.getByText(name, { exact: true }).first().isVisible(), name).toBe(true);
+    }
+    await page.getByText("message_created", { exact: true }).first().click();
+    await page.getByText("X-Chatwoot-Signature", { exact: true }).first().waitFor();
+    for (const text of ["X-Chatwoot-Timestamp", "X-Chatwoot-Delivery", "An agent's reply"]) {
+      expect(await page.getByText(text, { exact: true }).first().isVisible(), text).toBe(true);
+    }
+    await page.screenshot({ path: path.join(root, "build", "screenshots", "webhooks.png") });
+  });
+
   it("needed nothing from the network (Redocly's CDN logo is the one request it makes, and it is not needed)", () => {
     expect(blocked.filter((url) => url !== "https://cdn.redoc.ly/redoc/logo-mini-full.svg")).toEqual([]);
   });

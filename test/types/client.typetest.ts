@@ -55,3 +55,21 @@ export async function steering(): Promise<void> {
   await chatwoot.messages.create(42, { content: "x", message_type: 1 });
   await chatwoot.messages.create(42, { content: "x", message_type: "incoming" });
 }
+
+export async function webhookTypes(rawBody: string, headers: Headers): Promise<void> {
+  const { verifyWebhook } = await import("../../src/index.js");
+  const event = await verifyWebhook({ rawBody, headers, secret: "s" });
+  if (event.event === "message_created") {
+    const type: "incoming" | "outgoing" | "template" = event.message_type;
+    const iso: string = event.created_at;
+    const pushType: 0 | 1 | 3 = event.conversation.messages[0]!.message_type;
+    const senderClass = event.conversation.messages[0]!.sender_type;
+    // @ts-expect-error the webhook's top-level message_type is a string, not the REST integer
+    const asNumber: number = event.message_type;
+    // @ts-expect-error the sender may be null in webhooks
+    const senderName: string = event.sender.name;
+    void [type, iso, pushType, senderClass, asNumber, senderName];
+  }
+  // @ts-expect-error there is no message_deleted event: deletes arrive as message_updated
+  if (event.event === "message_deleted") return;
+}
