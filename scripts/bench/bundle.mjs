@@ -6,8 +6,11 @@ import { gzipSync } from "node:zlib";
 import { rolldown } from "rolldown";
 import { root } from "../tools.mjs";
 
+const index = JSON.stringify(path.join(root, "src/index.ts"));
 const entries = {
-  "chatwoot-messages": `export * from ${JSON.stringify(path.join(root, "src/index.ts"))};`,
+  // What a browser app that sends and reads messages imports; the rest shakes out (sideEffects: false).
+  "chatwoot-messages (client)": `export { createChatwootClient, MessageType, ChatwootError, ApiError } from ${index};`,
+  "chatwoot-messages (everything, webhooks too)": `export * from ${index};`,
   "openapi-fetch alone": `export { default } from "openapi-fetch";`,
   "@figuro/chatwoot-sdk": `export { default } from "@figuro/chatwoot-sdk";`,
 };
