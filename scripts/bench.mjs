@@ -1,5 +1,6 @@
 // `npm run bench`: what this client costs, measured side by side in one run. Prints tables and
-// writes build/bench/latest.json. `--quick` runs a few calls only (a smoke run, not a measurement).
+// writes build/bench/latest.json. `--quick` runs a few calls only (a smoke run, not a measurement)
+// and writes build/bench/quick.json instead.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import createClient from "openapi-fetch";
@@ -34,8 +35,9 @@ if (results.pipeline.length) print("spec pipeline", results.pipeline);
 
 const out = path.join(root, "build", "bench");
 mkdirSync(out, { recursive: true });
-writeFileSync(path.join(out, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nwritten to ${path.relative(process.cwd(), path.join(out, "latest.json"))}`);
+const file = path.join(out, quick ? "quick.json" : "latest.json");
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 
 /** Raw fetch with a 30 s AbortSignal: what any client with a timeout pays in undici. */
 function withTimeoutBaseline(runs, url) {
