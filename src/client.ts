@@ -6,6 +6,7 @@
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { authMiddleware, checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
+import { createLimiter, unlimited } from "./concurrency.js";
 import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
 import { loggingMiddleware, type Logger } from "./logging.js";
 import { createMessages, type MessagesResource } from "./messages.js";
@@ -40,6 +41,8 @@ export interface ChatwootClientOptions {
   logger?: Logger;
   /** openapi-fetch middleware, run after the client's own. */
   middleware?: Middleware[];
+  /** At most this many creates, status updates and deletes in flight; the rest wait. Default: no limit. */
+  maxConcurrentWrites?: number;
 }
 
 export interface CallOptions {
@@ -124,7 +127,8 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
     );
   };
 
-  return Object.freeze({ messages: createMessages(raw, send, options.unsafeRetries === true), raw });
+  const writes = options.maxConcurrentWrites === undefined ? unlimited : createLimiter(options.maxConcurrentWrites);
+  return Object.freeze({ messages: createMessages(raw, send, { unsafeRetries: options.unsafeRetries === true, writes }), raw });
 }
 
 /** Typed data from a 2xx answer, a typed error from anything else. */

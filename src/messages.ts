@@ -5,6 +5,7 @@
  */
 import type { Client } from "openapi-fetch";
 import type { CallOptions, CreateCallOptions, Send } from "./client.js";
+import type { Limiter } from "./concurrency.js";
 import { hasFiles, toFormData } from "./multipart.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "./retry.js";
@@ -29,14 +30,21 @@ export interface MessagesResource {
   delete(conversationId: number | string, messageId: number | string, options?: CallOptions): Promise<Message>;
 }
 
-export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: boolean): MessagesResource {
+export interface MessagesSettings {
+  /** The client's default for `create`'s unsafeRetries. */
+  unsafeRetries: boolean;
+  /** Queues writes beyond the client's maxConcurrentWrites. */
+  writes: Limiter;
+}
+
+export function createMessages(raw: Client<paths>, send: Send, { unsafeRetries, writes }: MessagesSettings): MessagesResource {
   const messages: MessagesResource = {
     async create(conversationId, body, options) {
       const conversation_id = validateId("conversationId", conversationId);
       validateCreateBody(body);
       const multipart = hasFiles(body);
       const unsafe = options?.unsafeRetries ?? unsafeRetries;
-      return send<Message>(unsafe ? retryIdempotent : retryCreate, options, (signal, account_id) =>
+      return writes(() => send<Message>(unsafe ? retryIdempotent : retryCreate, options, (signal, account_id) =>
         raw.POST(MESSAGES, {
           params: { path: { account_id, conversation_id } },
           body: body as CreateMessageRequest,
@@ -45,7 +53,7 @@ export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: bo
           parseAs: "text",
           signal,
         }),
-      );
+      ), options?.signal);
     },
 
     async list(conversationId, query, options) {
@@ -68,9 +76,9 @@ export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: bo
         message_id: validateId("messageId", messageId),
       };
       validateStatusBody(body);
-      return send<Message>(retryIdempotent, options, (signal, account_id) =>
+      return writes(() => send<Message>(retryIdempotent, options, (signal, account_id) =>
         raw.PATCH(MESSAGE, { params: { path: { account_id, ...path } }, body, parseAs: "text", signal }),
-      );
+      ), options?.signal);
     },
 
     async delete(conversationId, messageId, options) {
@@ -78,9 +86,9 @@ export function createMessages(raw: Client<paths>, send: Send, unsafeRetries: bo
         conversation_id: validateId("conversationId", conversationId),
         message_id: validateId("messageId", messageId),
       };
-      return send<Message>(retryIdempotent, options, (signal, account_id) =>
+      return writes(() => send<Message>(retryIdempotent, options, (signal, account_id) =>
         raw.DELETE(MESSAGE, { params: { path: { account_id, ...path } }, parseAs: "text", signal }),
-      );
+      ), options?.signal);
     },
   };
   return Object.freeze(messages);

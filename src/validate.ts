@@ -52,6 +52,7 @@ export function validateId(parameter: string, value: unknown): number {
 }
 
 export interface CallOptionsInput {
+  maxConcurrentWrites?: unknown;
   accountId?: unknown;
   signal?: unknown;
   timeoutMs?: unknown;
@@ -66,6 +67,10 @@ export function validateTransportOptions(options: CallOptionsInput, prefix = "op
   }
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES)) {
     throw new ValidationError(`${prefix}.maxRetries`, `must be a whole number from 0 to ${MAX_RETRIES}, got ${show(maxRetries)}`);
+  }
+  const { maxConcurrentWrites } = options;
+  if (maxConcurrentWrites !== undefined && !(Number.isInteger(maxConcurrentWrites) && (maxConcurrentWrites as number) >= 1)) {
+    throw new ValidationError(`${prefix}.maxConcurrentWrites`, `must be a whole number of 1 or more, got ${show(maxConcurrentWrites)}`);
   }
   if (signal !== undefined && !(typeof AbortSignal !== "undefined" && signal instanceof AbortSignal)) {
     throw new ValidationError(`${prefix}.signal`, "must be an AbortSignal");

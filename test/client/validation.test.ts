@@ -114,6 +114,7 @@ describe("bad client options are refused at construction", () => {
     ["baseUrl", { baseUrl: "not a url" }],
     ["accountId", { accountId: "1e3" }],
     ["options.timeoutMs", { timeoutMs: 0 }],
+    ["options.maxConcurrentWrites", { maxConcurrentWrites: 0 }],
     ["authHeader", { authHeader: "Authorization" }],
   ])("%s", (parameter, options) => {
     expect(() => clientFor(server.url, loose(options))).toThrow(expect.objectContaining({ name: "ValidationError", parameter }));
