@@ -4,11 +4,11 @@
  * Prism's supervisor nor Prism itself is left, and that the port no longer answers.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { accepts, alive, processesWithArgument, waitFor } from "../helpers/processes.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const vitestBin = path.join(root, "node_modules", "vitest", "vitest.mjs");
@@ -24,14 +24,14 @@ describe("Prism is gone when the runner is killed", () => {
       detached: true, // its own process group, so that the cleanup below reaches its workers too
     });
     try {
-      const state = await waitFor(() => (existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, "utf8")) : undefined), 30_000);
+      const state = await waitFor(() => existsSync(stateFile) && JSON.parse(readFileSync(stateFile, "utf8")), 30_000, "Prism started");
       expect(await accepts(state.port)).toBe(true);
-      const prismPids = processesMatching(`-p ${state.port}`);
+      const prismPids = processesWithArgument(String(state.port));
       expect(prismPids.length).toBeGreaterThan(0);
 
       process.kill(runner.pid!, signal);
 
-      await waitFor(async () => (!(await accepts(state.port)) && processesMatching(`-p ${state.port}`).length === 0) || undefined, 15_000);
+      await waitFor(async () => !(await accepts(state.port)) && processesWithArgument(String(state.port)).length === 0, 15_000, "Prism gone");
       expect(alive(state.supervisorPid)).toBe(false);
       for (const pid of prismPids) expect(alive(pid)).toBe(false);
     } finally {
@@ -44,44 +44,3 @@ describe("Prism is gone when the runner is killed", () => {
     }
   }, 60_000);
 });
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => { socket.destroy(); resolve(true); });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-/** Pids whose command line mentions `needle` (read from /proc, no ps needed). */
-function processesMatching(needle: string): number[] {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2]?.startsWith("Z");
-  } catch {
-    return false;
-  }
-}

@@ -4,12 +4,13 @@
  * nothing behind, and a busy port is a clear message.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/prism.mjs";
+import { processesWithArgument, waitFor } from "../helpers/processes.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 let project: string;
@@ -29,16 +30,6 @@ function startWorkbench(args: string[]) {
   return child;
 }
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not seen within ${timeoutMs} ms; workbench said:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const docsText = () => fetch(docsUrl).then((r) => r.text());
 const mockStatus = () =>
   fetch(`${mockUrl}/api/v1/accounts/1/conversations/42/messages`, { headers: { api_access_token: "x" } }).then((r) => r.status, () => 0);
@@ -53,7 +44,7 @@ beforeAll(async () => {
   workbench = startWorkbench(["--docs-port", String(docsPort), "--mock-port", String(mockPort)]);
   workbench.stdout!.on("data", (chunk) => (output += chunk));
   workbench.stderr!.on("data", (chunk) => (output += chunk));
-  await until(() => output.includes("Ctrl-C stops"), 30_000, "the ready line");
+  await waitFor(() => output.includes("Ctrl-C stops"), 30_000, "the ready line", () => output);
 }, 40_000);
 
 afterAll(() => {
@@ -78,10 +69,10 @@ describe("npm start", () => {
     const file = path.join(project, "openapi/components/schemas/Message.yaml");
     const saved = Date.now();
     writeFileSync(file, readFileSync(file, "utf8").replace("description: The global message id.", `description: The global message id (${nonce}).`));
-    await until(async () => (await docsText()).includes(nonce), 5_000, "the edit in the docs");
-    await until(() => readFileSync(path.join(project, "generated/schema.d.ts"), "utf8").includes(nonce), 5_000, "the edit in generated/");
+    await waitFor(async () => (await docsText()).includes(nonce), 5_000, "the edit in the docs");
+    await waitFor(() => readFileSync(path.join(project, "generated/schema.d.ts"), "utf8").includes(nonce), 5_000, "the edit in generated/");
     expect(Date.now() - saved).toBeLessThan(5_000);
-    await until(() => output.includes("mock      ok") && output.lastIndexOf("mock      ok") > output.lastIndexOf("docs      ok"), 10_000, "the mock restart");
+    await waitFor(() => output.includes("mock      ok") && output.lastIndexOf("mock      ok") > output.lastIndexOf("docs      ok"), 10_000, "the mock restart");
     expect(await mockStatus()).toBe(200);
   });
 
@@ -90,7 +81,7 @@ describe("npm start", () => {
     const file = path.join(project, "openapi/paths/message.yaml");
     const mark = output.length;
     writeFileSync(file, readFileSync(file, "utf8").replace("operationId: deleteMessage", "operationId: updateMessageStatus"));
-    await until(() => output.slice(mark).includes("lint      FAILED"), 10_000, "the lint failure");
+    await waitFor(() => output.slice(mark).includes("lint      FAILED"), 10_000, "the lint failure");
     expect(output.slice(mark)).toMatch(/operationId|unique/i);
     expect(output.slice(mark)).not.toContain("generate  ok");
     expect(await docsText()).toBe(docsBefore);
@@ -103,13 +94,7 @@ describe("npm start", () => {
     expect(await exited).toBe(0);
     expect(await mockStatus()).toBe(0);
     await expect(fetch(docsUrl)).rejects.toThrow();
-    const prismLeft = readdirSync("/proc").filter((pid) => {
-      try {
-        return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`\0${mockPort}\0`);
-      } catch {
-        return false;
-      }
-    });
+    const prismLeft = processesWithArgument(String(mockPort));
     expect(prismLeft).toEqual([]);
   });
 
