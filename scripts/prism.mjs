@@ -72,7 +72,8 @@ async function waitForPort(port, exited, output, timeoutMs = 30_000) {
   throw new Error(`Prism did not listen on 127.0.0.1:${port} within ${timeoutMs} ms:\n${output()}`);
 }
 
-function accepts(port) {
+/** @param {number} port */
+export function accepts(port) {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
     socket.once("connect", () => {

@@ -8,7 +8,6 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 // test runs it on a copy, so that it can edit the spec freely).
 export const projectDir = path.resolve(process.env.SPEC_PROJECT_DIR || root);
 export const bundlePath = path.join(projectDir, "generated", "openapi.json");
-export const typesPath = path.join(projectDir, "generated", "schema.d.ts");
 
 /** Runs node_modules/.bin/NAME in the project directory; returns stdout, throws with the tool's output on failure. */
 export function tool(name, args, { quiet = true } = {}) {

@@ -156,7 +156,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /** Keeps a URL's origin and path; its query could carry secrets. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname}`;

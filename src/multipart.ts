@@ -43,7 +43,7 @@ const TYPES: Record<string, string> = {
   csv: "text/csv", json: "application/json", zip: "application/zip",
 };
 
-export function guessType(filename: string): string {
+function guessType(filename: string): string {
   const extension = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? "";
   return TYPES[extension] ?? "application/octet-stream";
 }

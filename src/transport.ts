@@ -31,7 +31,7 @@ export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean): stri
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 

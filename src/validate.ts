@@ -11,7 +11,7 @@ type Schemas = components["schemas"];
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 
-export const MAX_CONTENT_LENGTH = 150_000;
+const MAX_CONTENT_LENGTH = 150_000;
 const MAX_TIMEOUT_MS = 2_147_483_647; // setTimeout's limit
 const MAX_RETRIES = 10;
 

@@ -1,6 +1,6 @@
 /** Waiting for conditions, and looking at ports and processes, for tests that start programs. */
 import { readdirSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
+export { accepts } from "../../scripts/prism.mjs";
 
 /** Polls `probe` until it returns something truthy; fails with `what` (and `context()`) after `timeoutMs`. */
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what = "condition", context = () => ""): Promise<T> {
@@ -11,17 +11,6 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms${context() ? `:\n${context()}` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-export function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 /** Pids whose command line has `argument` as one of its arguments (read from /proc, no ps needed). */
