@@ -16,7 +16,7 @@ const plan = quick ? { rounds: 1, calls: 20, warmup: 5 } : { rounds: 5, calls: 2
 const server = await startServer();
 const results = { node: process.version, plan };
 try {
-  results.create = await measure(withTimeoutBaseline(contenders(server.url), server.url), plan);
+  results.create = await measure(contenders(server.url), plan);
   results.list = await measure(listContenders(server.url), plan);
   results.heap = await heapAfter(quick ? 200 : 10_000, server.url);
 } finally {
@@ -38,28 +38,6 @@ mkdirSync(out, { recursive: true });
 const file = path.join(out, quick ? "quick.json" : "latest.json");
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
-
-/** Raw fetch with a 30 s AbortSignal: what any client with a timeout pays in undici. */
-function withTimeoutBaseline(runs, url) {
-  const target = `${url}/api/v1/accounts/1/conversations/42/messages`;
-  const [first, ...rest] = Object.entries(runs);
-  const timed = async () => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 30_000);
-    try {
-      const response = await fetch(target, {
-        method: "POST",
-        headers: { "content-type": "application/json", api_access_token: "bench-token" },
-        body: JSON.stringify({ content: "Hello, how can I help you?", private: false }),
-        signal: controller.signal,
-      });
-      return await response.json();
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  return Object.fromEntries([first, ["raw fetch + timeout signal", timed], ...rest]);
-}
 
 function listContenders(url) {
   const target = `${url}/api/v1/accounts/1/conversations/42/messages`;

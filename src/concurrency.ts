@@ -3,7 +3,7 @@
  * minute in one conversation (422 "Too many messages") and rate-limits by IP, so a loop of
  * `create` calls should not fire them all at once. Waiting calls go in order and can be aborted.
  */
-import { AbortError } from "./errors.js";
+import { abortError } from "./timeout.js";
 
 export type Limiter = <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
 
@@ -32,7 +32,7 @@ function turn(waiting: Array<() => void>, signal: AbortSignal | undefined): Prom
     };
     const abort = () => {
       waiting.splice(waiting.indexOf(go), 1);
-      reject(new AbortError("The request was aborted by the caller while waiting for a write slot", { cause: signal?.reason }));
+      reject(abortError(signal, " while waiting for a write slot"));
     };
     if (signal?.aborted) return abort();
     waiting.push(go);

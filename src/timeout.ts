@@ -50,6 +50,6 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError(signal);
 }
 
-function abortError(signal: AbortSignal | undefined): AbortError {
-  return new AbortError("The request was aborted by the caller", { cause: signal?.reason });
+export function abortError(signal: AbortSignal | undefined, when = ""): AbortError {
+  return new AbortError(`The request was aborted by the caller${when}`, { cause: signal?.reason });
 }

@@ -22,14 +22,16 @@ export function contenders(url) {
   const Figuro = figuro.default ?? figuro;
   const sdk = new Figuro({ config: { basePath: url, token: TOKEN } });
   return {
-    "raw fetch": async () => {
-      const response = await fetch(target, {
-        method: "POST",
-        headers: { "content-type": "application/json", api_access_token: TOKEN },
-        body: JSON.stringify(BODY),
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      return response.json();
+    "raw fetch": () => rawCreate(target),
+    // What any client with a timeout pays in undici: the same request with a 30 s AbortSignal.
+    "raw fetch + timeout signal": async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      try {
+        return await rawCreate(target, controller.signal);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     "openapi-fetch": async () => {
       const { data, error } = await plain.POST(PATH, {
@@ -43,6 +45,18 @@ export function contenders(url) {
     "chatwoot-messages": () => ours.messages.create(42, BODY),
     "@figuro/chatwoot-sdk": () => sdk.messages.create({ accountId: 1, conversationId: 42, data: BODY }),
   };
+}
+
+/** The create request built by hand, as a user of plain fetch would. */
+async function rawCreate(target, signal) {
+  const response = await fetch(target, {
+    method: "POST",
+    headers: { "content-type": "application/json", api_access_token: TOKEN },
+    body: JSON.stringify(BODY),
+    signal,
+  });
+  if (!response.ok) throw new Error(String(response.status));
+  return response.json();
 }
 
 /** Runs each contender `calls` times per round, rounds interleaved, after a warm-up. */

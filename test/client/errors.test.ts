@@ -3,7 +3,7 @@ import {
   ApiError, AuthenticationError, ChatwootError, InvalidResponseError, NotFoundError, PermissionDeniedError,
   RateLimitError, RedirectError, ServerError, UnprocessableEntityError,
 } from "../../src/index.js";
-import { clientFor } from "../helpers/client.js";
+import { clientFor, routeTo } from "../helpers/client.js";
 import { startServer, text, type TestServer } from "../helpers/http-server.js";
 
 type Answer = { status: number; type: string; body: string; headers?: Record<string, string> };
@@ -44,7 +44,7 @@ afterAll(() => server.close());
 describe("error mapping", () => {
   // Route each scenario through the public client by giving the server a message id per scenario.
   async function thrown(key: string): Promise<ChatwootError> {
-    const client = clientFor(server.url, { maxRetries: 0, middleware: [rewriteTo(key)] });
+    const client = clientFor(server.url, { maxRetries: 0, middleware: [routeTo(key)] });
     const error = await client.messages.delete(42, 1).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(ChatwootError);
     return error as ChatwootError;
@@ -108,12 +108,3 @@ describe("error mapping", () => {
     expect(error.message).toMatch(message);
   });
 });
-
-/** Sends the request to /messages/<scenario> so one server can answer every scenario. */
-function rewriteTo(key: string) {
-  return {
-    onRequest({ request }: { request: Request }) {
-      return new Request(request.url.replace(/\/messages\/\d+$/, `/messages/${key}`), request);
-    },
-  };
-}

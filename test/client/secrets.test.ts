@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatwootError, createChatwootClient } from "../../src/index.js";
-import { TOKEN, clientFor } from "../helpers/client.js";
+import { TOKEN, clientFor, routeTo } from "../helpers/client.js";
 import { closedPort, json, startServer, text, type TestServer } from "../helpers/http-server.js";
 
 let server: TestServer;
@@ -22,14 +22,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function route(scenario: string) {
-  return { onRequest: ({ request }: { request: Request }) => new Request(request.url.replace(/\/messages\/\d+$/, `/messages/${scenario}`), request) };
-}
-
 async function errorFor(scenario: string): Promise<unknown> {
   const lines: string[] = [];
   const logger = { debug: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) };
-  const client = clientFor(server.url, { maxRetries: 1, timeoutMs: 80, logger, middleware: [route(scenario)] });
+  const client = clientFor(server.url, { maxRetries: 1, timeoutMs: 80, logger, middleware: [routeTo(scenario)] });
   const error = await client.messages.delete(42, 1).catch((e: unknown) => e);
   expect(lines.join("\n")).not.toContain(TOKEN);
   return error;
@@ -72,7 +68,7 @@ describe("the token never leaks", () => {
 
   it("not from a log line", async () => {
     const lines: string[] = [];
-    await clientFor(server.url, { logger: { debug: (l) => lines.push(l), warn: (l) => lines.push(l) }, middleware: [route("500")] })
+    await clientFor(server.url, { logger: { debug: (l) => lines.push(l), warn: (l) => lines.push(l) }, middleware: [routeTo("500")] })
       .messages.delete(1, 1)
       .catch(() => undefined);
     expect(lines.length).toBeGreaterThan(0);
@@ -84,7 +80,7 @@ describe("the token never leaks", () => {
     const original = { log: console.log, debug: console.debug, warn: console.warn, info: console.info, error: console.error };
     Object.assign(console, Object.fromEntries(Object.keys(original).map((k) => [k, (...a: unknown[]) => calls.push(a)])));
     try {
-      await clientFor(server.url, { middleware: [route("500")] }).messages.delete(1, 1).catch(() => undefined);
+      await clientFor(server.url, { middleware: [routeTo("500")] }).messages.delete(1, 1).catch(() => undefined);
     } finally {
       Object.assign(console, original);
     }

@@ -12,3 +12,10 @@ export function clientFor(baseUrl: string, options: Partial<ChatwootClientOption
     ...options,
   });
 }
+
+/** Middleware that sends a request to /messages/<scenario>, so that one test server can answer many scenarios. */
+export function routeTo(scenario: string) {
+  return {
+    onRequest: ({ request }: { request: Request }) => new Request(request.url.replace(/\/messages\/\d+$/, `/messages/${scenario}`), request),
+  };
+}
