@@ -1,19 +1,19 @@
 /**
  * Builds the client: checks the options once, sets up the openapi-fetch client with its
- * middleware (connection errors, auth, logging, the caller's own), and composes the pieces every
- * call goes through: validated options, retries around a per-attempt timeout, and an answer
- * turned into typed data or a typed error.
+ * middleware (auth, then the caller's own), and composes the pieces every call goes through:
+ * validated options, retries around a per-attempt timeout and log line, and an answer turned
+ * into typed data or a typed error.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { authMiddleware, checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
 import { createLimiter, unlimited } from "./concurrency.js";
 import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
-import { loggingMiddleware, type Logger } from "./logging.js";
+import { logged, type Logger } from "./logging.js";
 import { createMessages, type MessagesResource } from "./messages.js";
 import { LightRequest, sendWith } from "./request.js";
 import { DEFAULT_BACKOFF, withRetries, type Backoff, type RetryPolicy } from "./retry.js";
 import { withTimeout } from "./timeout.js";
-import { checkBaseUrl, connectionErrorMiddleware, toChatwootError } from "./transport.js";
+import { checkBaseUrl, toChatwootError } from "./transport.js";
 import type { paths } from "./types.js";
 import { validateId, validateTransportOptions } from "./validate.js";
 
@@ -37,7 +37,7 @@ export interface ChatwootClientOptions {
   authHeader?: AuthHeader;
   /** Allow plain http to hosts other than loopback. The token then travels unencrypted. */
   allowInsecureHttp?: boolean;
-  /** Off unless given. Lines never include headers or bodies. */
+  /** Off unless given: a line per attempt of the resource methods. Lines never include headers or bodies. */
   logger?: Logger;
   /** openapi-fetch middleware, run after the client's own. */
   middleware?: Middleware[];
@@ -60,7 +60,7 @@ export interface CreateCallOptions extends CallOptions {
 
 export interface ChatwootClient {
   readonly messages: MessagesResource;
-  /** The typed openapi-fetch client: `{ data, error, response }`, no retries or timeouts, same auth and middleware. */
+  /** The typed openapi-fetch client: `{ data, error, response }`, no retries, timeouts or logging; same auth and middleware. */
   readonly raw: Client<paths>;
 }
 
@@ -71,12 +71,28 @@ export interface RawOutcome {
   response: Response;
 }
 
-/** How messages.ts sends: everything but the request itself is handled here. */
-export type Send = <T>(
-  policy: RetryPolicy,
-  options: CallOptions | undefined,
-  attempt: (signal: AbortSignal, accountId: number) => Promise<RawOutcome>,
-) => Promise<T>;
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** One operation of the spec, as messages.ts describes it; the account id is added per call. */
+export interface Operation {
+  method: Method;
+  /** The spec's path template, e.g. "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages". */
+  path: keyof paths;
+  /** The path parameters other than account_id. */
+  params: Record<string, number>;
+  query?: object | undefined;
+  body?: unknown;
+  /** Builds the multipart form; a fresh one per attempt, since a sent FormData is consumed. */
+  form?: (() => FormData) | undefined;
+  /** Which failures may be retried. */
+  policy: RetryPolicy;
+}
+
+/** How messages.ts sends: everything but describing the operation is handled here. */
+export type Send = <T>(operation: Operation, options: CallOptions | undefined) => Promise<T>;
+
+/** openapi-fetch's `request`, without the per-path typing that messages.ts has already applied. */
+type AnyRequest = (method: Method, path: string, init: Record<string, unknown>) => Promise<RawOutcome>;
 
 export function createChatwootClient(options: ChatwootClientOptions): ChatwootClient {
   if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
@@ -93,14 +109,15 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
   const raw = createClient<paths>({
     baseUrl,
     Request: LightRequest as unknown as typeof Request,
-    fetch: sendWith(userFetch) as (request: Request) => Promise<Response>,
+    fetch: sendWith(userFetch, origin) as (request: Request) => Promise<Response>,
     redirect: "manual",
   });
-  raw.use(connectionErrorMiddleware(origin), authMiddleware(token, checkAuthHeader(options.authHeader), origin));
-  if (options.logger) raw.use(loggingMiddleware(options.logger));
+  raw.use(authMiddleware(token, checkAuthHeader(options.authHeader), origin));
   for (const middleware of options.middleware ?? []) raw.use(middleware);
+  const request = raw.request as unknown as AnyRequest;
+  const logger = options.logger;
 
-  const send: Send = async (policy, call, attempt) => {
+  const send: Send = async (operation, call) => {
     validateTransportOptions(call ?? {});
     const accountId = call?.accountId ?? defaultAccountId;
     if (accountId === undefined) {
@@ -108,27 +125,32 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
     }
     const account = validateId("accountId", accountId);
     const signal = call?.signal;
+    const { method, path, query, body, form } = operation;
+    const params = { path: { account_id: account, ...operation.params }, query };
+    const line = () => `${method} ${expand(path, params.path)}`;
     return withRetries(
       () => withTimeout(call?.timeoutMs ?? timeoutMs, signal, async (attemptSignal) => {
         try {
-          return readOutcome(await attempt(attemptSignal, account), token);
+          const outcome = await logged(logger, line, () =>
+            request(method, path, { params, body, ...(form ? { bodySerializer: form } : {}), parseAs: "text", signal: attemptSignal }),
+          );
+          return readOutcome(outcome, token);
         } catch (error) {
           throw toChatwootError(error, origin);
         }
       }),
       {
         maxRetries: call?.maxRetries ?? maxRetries,
-        policy,
+        policy: operation.policy,
         backoff,
         signal,
-        onRetry: (error, retry, delayMs) =>
-          options.logger?.warn?.(`retry ${retry} in ${Math.round(delayMs)} ms after ${(error as Error).name}`),
+        onRetry: (error, retry, delayMs) => logger?.warn?.(`retry ${retry} in ${Math.round(delayMs)} ms after ${(error as Error).name}`),
       },
     );
   };
 
   const writes = options.maxConcurrentWrites === undefined ? unlimited : createLimiter(options.maxConcurrentWrites);
-  return Object.freeze({ messages: createMessages(raw, send, { unsafeRetries: options.unsafeRetries === true, writes }), raw });
+  return Object.freeze({ messages: createMessages(send, { unsafeRetries: options.unsafeRetries === true, writes }), raw });
 }
 
 /** Typed data from a 2xx answer, a typed error from anything else. */
@@ -145,12 +167,18 @@ function readOutcome<T>({ data, error, response }: RawOutcome, token: string): T
     value = JSON.parse(data);
   } catch (cause) {
     const type = response.headers.get("content-type") ?? "no content type";
-    throw new InvalidResponseError(status, `${status} answer is not JSON (${type}): ${redact(data.slice(0, 80), token)}`, { cause });
+    // Redact, then cut: cutting first could leave a token that straddles the cut partly visible.
+    throw new InvalidResponseError(status, `${status} answer is not JSON (${type}): ${(redact(data, token) as string).slice(0, 80)}`, { cause });
   }
   if (typeof value !== "object" || value === null) {
     throw new InvalidResponseError(status, `${status} answer is JSON but not an object`);
   }
   return value as T;
+}
+
+/** "/api/v1/accounts/{account_id}/..." with the ids filled in, for log lines. */
+function expand(path: string, values: Record<string, number>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
 }
 
 function redactHeaders(headers: Headers, token: string): Headers {

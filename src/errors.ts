@@ -147,11 +147,18 @@ function shorten(text: string): string {
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL - 1)}…` : text;
 }
 
-/** Retry-After is seconds or an HTTP date; anything else is ignored. */
+// RFC 9110 §10.2.3: delta-seconds, or an HTTP-date in one of its three forms (IMF-fixdate, and
+// the obsolete RFC 850 and asctime ones), always GMT. Date.parse alone takes "5," or "-1" as dates.
+const DELTA_SECONDS = /^[0-9]+$/;
+const HTTP_DATE =
+  /^(?:[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT|[A-Z][a-z]{5,8}, [0-9]{2}-[A-Z][a-z]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT|[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4})$/;
+
+/** Seconds to wait from a Retry-After header; anything that is not a valid value is ignored (undefined). */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
-  const date = Date.parse(value);
+  const text = value?.trim() ?? "";
+  if (DELTA_SECONDS.test(text)) return Number(text);
+  if (!HTTP_DATE.test(text)) return undefined;
+  const date = Date.parse(text.endsWith(" GMT") ? text : `${text} GMT`);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 

@@ -1,32 +1,31 @@
 /**
- * Opt-in logging: nothing is logged unless a logger is given. A line names the method, the path,
- * the status and the time taken; headers (and so the token) and bodies are never logged.
+ * Opt-in logging: nothing is logged unless a logger is given. A line per attempt names the
+ * method, the path, the status (or the error's name) and the time taken; headers (and so the
+ * token) and bodies are never logged. It wraps the attempt rather than hooking into middleware,
+ * so it keeps no state between hooks that a later middleware could skip.
  */
-import type { Middleware } from "openapi-fetch";
-
 export interface Logger {
   debug?(message: string): void;
   warn?(message: string): void;
 }
 
-export function loggingMiddleware(logger: Logger): Middleware {
-  const started = new Map<string, number>();
-  const line = (request: Request) => `${request.method} ${new URL(request.url).pathname}`;
-  return {
-    onRequest({ id }) {
-      started.set(id, performance.now());
-    },
-    onResponse({ id, request, response }) {
-      logger.debug?.(`${line(request)} -> ${response.status} in ${elapsed(started, id)} ms`);
-    },
-    onError({ id, request, error }) {
-      logger.warn?.(`${line(request)} failed after ${elapsed(started, id)} ms: ${(error as Error).name}`);
-    },
-  };
+export async function logged<T extends { response: Response }>(
+  logger: Logger | undefined,
+  line: () => string,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  if (!logger) return attempt();
+  const started = performance.now();
+  try {
+    const outcome = await attempt();
+    logger.debug?.(`${line()} -> ${outcome.response.status} in ${elapsed(started)} ms`);
+    return outcome;
+  } catch (error) {
+    logger.warn?.(`${line()} failed after ${elapsed(started)} ms: ${(error as Error | null)?.name ?? typeof error}`);
+    throw error;
+  }
 }
 
-function elapsed(started: Map<string, number>, id: string): number {
-  const start = started.get(id) ?? performance.now();
-  started.delete(id);
-  return Math.round(performance.now() - start);
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
 }

@@ -1,21 +1,19 @@
 /**
  * The messages resource: one method per operation of the spec. Each checks its input, then
- * hands `send` a function that performs one attempt with openapi-fetch. The methods are async
- * so that bad input rejects the returned promise like every other failure, instead of throwing.
+ * hands `send` a description of the operation (method, path, parameters, body, which failures
+ * may be retried). The methods are async so that bad input rejects the returned promise like
+ * every other failure, instead of throwing.
  */
-import type { Client } from "openapi-fetch";
 import type { CallOptions, CreateCallOptions, Send } from "./client.js";
 import type { Limiter } from "./concurrency.js";
 import { hasFiles, toFormData } from "./multipart.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "./retry.js";
-import type {
-  CreateMessageBody, CreateMessageRequest, ListMessagesQuery, Message, MessageList, UpdateMessageStatusRequest, paths,
-} from "./types.js";
+import type { CreateMessageBody, ListMessagesQuery, Message, MessageList, UpdateMessageStatusRequest, paths } from "./types.js";
 import { validateCreateBody, validateId, validateListQuery, validateStatusBody } from "./validate.js";
 
-const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages";
-const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}";
+const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages" satisfies keyof paths;
+const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}" satisfies keyof paths;
 
 export interface MessagesResource {
   /** Posts a message (or, with `private: true`, a note). Files in `attachments` send it as multipart. Not retried where it may have been posted, unless `unsafeRetries`. */
@@ -37,31 +35,26 @@ export interface MessagesSettings {
   writes: Limiter;
 }
 
-export function createMessages(raw: Client<paths>, send: Send, { unsafeRetries, writes }: MessagesSettings): MessagesResource {
+export function createMessages(send: Send, { unsafeRetries, writes }: MessagesSettings): MessagesResource {
   const messages: MessagesResource = {
     async create(conversationId, body, options) {
       const conversation_id = validateId("conversationId", conversationId);
       validateCreateBody(body);
-      const multipart = hasFiles(body);
       const unsafe = options?.unsafeRetries ?? unsafeRetries;
-      return writes(() => send<Message>(unsafe ? retryIdempotent : retryCreate, options, (signal, account_id) =>
-        raw.POST(MESSAGES, {
-          params: { path: { account_id, conversation_id } },
-          body: body as CreateMessageRequest,
-          // A fresh form per attempt: a sent FormData body is consumed.
-          ...(multipart ? { bodySerializer: () => toFormData(body) } : {}),
-          parseAs: "text",
-          signal,
-        }),
-      ), options?.signal);
+      return writes(() => send<Message>({
+        method: "POST",
+        path: MESSAGES,
+        params: { conversation_id },
+        body,
+        form: hasFiles(body) ? () => toFormData(body) : undefined,
+        policy: unsafe ? retryIdempotent : retryCreate,
+      }, options), options?.signal);
     },
 
     async list(conversationId, query, options) {
       const conversation_id = validateId("conversationId", conversationId);
       validateListQuery(query);
-      return send<MessageList>(retryIdempotent, options, (signal, account_id) =>
-        raw.GET(MESSAGES, { params: { path: { account_id, conversation_id }, query }, parseAs: "text", signal }),
-      );
+      return send<MessageList>({ method: "GET", path: MESSAGES, params: { conversation_id }, query, policy: retryIdempotent }, options);
     },
 
     async *iterate(conversationId, query, options) {
@@ -71,24 +64,20 @@ export function createMessages(raw: Client<paths>, send: Send, { unsafeRetries, 
     },
 
     async updateStatus(conversationId, messageId, body, options) {
-      const path = {
+      const params = {
         conversation_id: validateId("conversationId", conversationId),
         message_id: validateId("messageId", messageId),
       };
       validateStatusBody(body);
-      return writes(() => send<Message>(retryIdempotent, options, (signal, account_id) =>
-        raw.PATCH(MESSAGE, { params: { path: { account_id, ...path } }, body, parseAs: "text", signal }),
-      ), options?.signal);
+      return writes(() => send<Message>({ method: "PATCH", path: MESSAGE, params, body, policy: retryIdempotent }, options), options?.signal);
     },
 
     async delete(conversationId, messageId, options) {
-      const path = {
+      const params = {
         conversation_id: validateId("conversationId", conversationId),
         message_id: validateId("messageId", messageId),
       };
-      return writes(() => send<Message>(retryIdempotent, options, (signal, account_id) =>
-        raw.DELETE(MESSAGE, { params: { path: { account_id, ...path } }, parseAs: "text", signal }),
-      ), options?.signal);
+      return writes(() => send<Message>({ method: "DELETE", path: MESSAGE, params, policy: retryIdempotent }, options), options?.signal);
     },
   };
   return Object.freeze(messages);

@@ -6,6 +6,8 @@
  * into a real Request on demand (clone(), json()...), and openapi-fetch's `instanceof Request`
  * checks accept both, so middleware that returns a real Request keeps working.
  */
+import { toChatwootError } from "./transport.js";
+
 const LIGHT = Symbol("LightRequest");
 
 export class LightRequest {
@@ -57,10 +59,18 @@ export class LightRequest {
 
 type Fetch = (input: Request, init?: RequestInit) => Promise<Response>;
 
-/** Sends a LightRequest as fetch(url, init); a real Request, or a caller's own fetch, gets a real Request. */
-export function sendWith(userFetch: Fetch | undefined): (request: Request | LightRequest) => Promise<Response> {
+/**
+ * Sends a LightRequest as fetch(url, init); a real Request, or a caller's own fetch, gets a real
+ * Request. fetch's rejection, and only that, becomes a ConnectionError (or the deadline's error):
+ * openapi-fetch passes it through middleware `onError`, for `raw` calls too.
+ */
+export function sendWith(userFetch: Fetch | undefined, origin: string): (request: Request | LightRequest) => Promise<Response> {
+  const failed = (error: unknown) => {
+    throw toChatwootError(error, origin, true);
+  };
   return (request) => {
-    if (userFetch) return userFetch(request instanceof Request ? request : (request as LightRequest).toRequest());
-    return request instanceof Request ? globalThis.fetch(request) : globalThis.fetch(request.url, request as RequestInit);
+    if (userFetch) return userFetch(request instanceof Request ? request : (request as LightRequest).toRequest()).catch(failed);
+    const sent = request instanceof Request ? globalThis.fetch(request) : globalThis.fetch(request.url, request as RequestInit);
+    return sent.catch(failed);
   };
 }

@@ -11,7 +11,7 @@ export interface Backoff {
   initialMs: number;
   /** The longest delay backoff alone may reach. */
   maxMs: number;
-  /** The longest a server's Retry-After may make us wait. */
+  /** The longest Retry-After we wait out; a server asking for longer gets no retry (the error is thrown). */
   maxRetryAfterMs: number;
 }
 
@@ -44,16 +44,21 @@ export async function withRetries<T>(run: () => Promise<T>, options: RetryOption
     } catch (error) {
       if (retry >= options.maxRetries || !options.policy(error)) throw error;
       const delayMs = retryDelay(retry, error, options.backoff);
+      // Asked to wait longer than we would: give up now rather than hold a write slot that long.
+      if (delayMs === undefined) throw error;
       options.onRetry?.(error, retry + 1, delayMs);
       await sleep(delayMs, options.signal);
     }
   }
 }
 
-/** The server's Retry-After when it sent one (capped), else exponential backoff with jitter. */
-export function retryDelay(retry: number, error: unknown, backoff: Backoff, random = Math.random): number {
+/**
+ * The server's Retry-After when it sent a valid one, else exponential backoff with jitter;
+ * undefined when Retry-After is beyond `maxRetryAfterMs` (retrying sooner would only be refused).
+ */
+export function retryDelay(retry: number, error: unknown, backoff: Backoff, random = Math.random): number | undefined {
   const retryAfter = error instanceof ApiError ? parseRetryAfter(error.headers.get("retry-after")) : undefined;
-  if (retryAfter !== undefined) return Math.min(retryAfter * 1000, backoff.maxRetryAfterMs);
+  if (retryAfter !== undefined) return retryAfter * 1000 <= backoff.maxRetryAfterMs ? retryAfter * 1000 : undefined;
   const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** retry);
   return ceiling / 2 + (ceiling / 2) * random();
 }

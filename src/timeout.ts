@@ -1,9 +1,10 @@
 /**
  * One deadline per attempt, tied to the caller's signal. Our own AbortController (rather than
- * AbortSignal.any) keeps no listener on the caller's signal once the attempt is over, and its
- * abort reason is already the error the caller should see.
+ * AbortSignal.any) keeps nothing on the caller's signal once the attempt is over, and its abort
+ * reason is already the error the caller should see.
  */
 import { AbortError, TimeoutError } from "./errors.js";
+import { onAbort } from "./signals.js";
 
 export async function withTimeout<T>(
   timeoutMs: number,
@@ -16,8 +17,7 @@ export async function withTimeout<T>(
     () => controller.abort(new TimeoutError(`No complete answer within ${timeoutMs} ms`)),
     timeoutMs,
   );
-  const onAbort = () => controller.abort(abortError(callerSignal));
-  callerSignal?.addEventListener("abort", onAbort, { once: true });
+  const unsubscribe = onAbort(callerSignal, () => controller.abort(abortError(callerSignal)));
   try {
     return await attempt(controller.signal);
   } catch (error) {
@@ -26,7 +26,7 @@ export async function withTimeout<T>(
     throw error;
   } finally {
     clearTimeout(timer);
-    callerSignal?.removeEventListener("abort", onAbort);
+    unsubscribe();
   }
 }
 
@@ -34,15 +34,14 @@ export async function withTimeout<T>(
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unsubscribe();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const unsubscribe = onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    });
   });
 }
 

@@ -3,7 +3,6 @@
  * machine, no redirects (fetch would carry the token along), and every low-level failure turned
  * into a ChatwootError so that no bare `TypeError: fetch failed` reaches the caller.
  */
-import type { Middleware } from "openapi-fetch";
 import { AbortError, ChatwootError, ConnectionError, TimeoutError, ValidationError } from "./errors.js";
 
 /** Checks baseUrl once, at construction; returns it without a trailing slash. */
@@ -36,29 +35,23 @@ function isLoopback(hostname: string): boolean {
 }
 
 /**
- * What a thrown fetch or body-read failure means for the caller. fetch rejects with a TypeError
- * (undici adds a cause with a system code); anything else, such as a bug in a caller's middleware,
- * is not a connection problem and is passed on as it is.
+ * What a failed exchange means for the caller. `fromFetch` marks fetch's own rejection (the
+ * network, or a deadline); a body read that breaks later carries a network code (ECONNRESET,
+ * UND_ERR_SOCKET). Anything else, such as a bug in a caller's middleware, is not a connection
+ * problem: it is passed on as it is, and never retried.
  */
-export function toChatwootError(error: unknown, origin: string): unknown {
+export function toChatwootError(error: unknown, origin: string, fromFetch = false): unknown {
   if (error instanceof ChatwootError) return error;
   const name = (error as { name?: unknown } | null)?.name;
   if (name === "TimeoutError") return new TimeoutError("The request timed out", { cause: error });
   if (name === "AbortError") return new AbortError("The request was aborted", { cause: error });
   const code = errorCode(error);
-  if (!(error instanceof TypeError) && code === undefined) return error;
+  if (!fromFetch && !(code !== undefined && NETWORK_CODE.test(code))) return error;
   return new ConnectionError(`Could not complete the exchange with ${origin}: ${innermostMessage(error)}`, code, { cause: error });
 }
 
-/** For `raw` users too: openapi-fetch rethrows whatever fetch threw unless onError maps it. */
-export function connectionErrorMiddleware(origin: string): Middleware {
-  return {
-    onError({ error }) {
-      const mapped = toChatwootError(error, origin);
-      return mapped instanceof Error ? mapped : undefined;
-    },
-  };
-}
+// System errors (ECONNRESET, EPIPE...) and undici's (UND_ERR_SOCKET...); not Node's ERR_INVALID_ARG_TYPE and friends.
+const NETWORK_CODE = /^(E[A-Z]+|UND_ERR(_[A-Z]+)+)$/;
 
 /** "fetch failed" says nothing; undici's cause says "connect ECONNREFUSED 127.0.0.1:4010". */
 function innermostMessage(error: unknown): string {

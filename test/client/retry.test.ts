@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionError, RateLimitError, ServerError, TimeoutError } from "../../src/index.js";
+import { parseRetryAfter } from "../../src/errors.js";
 import { retryDelay, DEFAULT_BACKOFF } from "../../src/retry.js";
 import { clientFor } from "../helpers/client.js";
 import { closedPort, json, message, startServer, text, type TestServer } from "../helpers/http-server.js";
@@ -124,12 +125,37 @@ describe("Retry-After", () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
   });
 
-  it("is capped by backoff.maxRetryAfterMs", async () => {
-    const server = await failingThenOk(1, 503, { "retry-after": "3600" });
-    await expect(call.list(server.url, { backoff: { maxRetryAfterMs: 50 } })).resolves.toMatchObject({ id: 7 });
-    const [first, second] = server.requests;
-    expect(second!.at - first!.at).toBeLessThan(1_000);
+  it("beyond backoff.maxRetryAfterMs is not waited out: the error comes at once, with retryAfter", async () => {
+    const server = await failingThenOk(1, 429, { "retry-after": "3600" });
+    const error = await call.create(server.url, { backoff: { maxRetryAfterMs: 50 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfter).toBe(3600);
+    expect(server.requests).toHaveLength(1);
   });
+
+  it("beyond the cap on a read too: one request, the ServerError", async () => {
+    const server = await failingThenOk(1, 503, { "retry-after": "3600" });
+    await expect(call.list(server.url, { backoff: { maxRetryAfterMs: 50 } })).rejects.toBeInstanceOf(ServerError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("an HTTP-date is honoured in each of its three forms, relative to now", () => {
+    const now = Date.parse("Sun, 06 Nov 1994 08:49:30 GMT");
+    expect(parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now)).toBe(7);
+    expect(parseRetryAfter("Sunday, 06-Nov-94 08:49:37 GMT", now)).toBe(7);
+    expect(parseRetryAfter("Sun Nov  6 08:49:37 1994", now)).toBe(7);
+    expect(parseRetryAfter("Sun, 06 Nov 1994 08:49:00 GMT", now)).toBe(0); // in the past: no wait
+  });
+
+  it.each(["-1", "5,", "1.5", "junk", "5 seconds", "Sun, 06 Nov 1994", "", "  "])(
+    "%j is ignored, and the client's own backoff applies",
+    (value) => {
+      expect(parseRetryAfter(value, 0)).toBeUndefined();
+      const error = new RateLimitError(429, "", new Headers({ "retry-after": value }));
+      expect(error.retryAfter).toBeUndefined();
+      expect(retryDelay(0, error, DEFAULT_BACKOFF, () => 1)).toBe(500);
+    },
+  );
 
   it("without Retry-After (Chatwoot's own 429) the delay is exponential backoff with jitter", () => {
     const error = new RateLimitError(429, "Retry later\n", new Headers());

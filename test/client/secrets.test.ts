@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChatwootError, createChatwootClient } from "../../src/index.js";
+import { ChatwootError, InvalidResponseError, createChatwootClient } from "../../src/index.js";
 import { TOKEN, clientFor, routeTo } from "../helpers/client.js";
 import { closedPort, json, startServer, text, type TestServer } from "../helpers/http-server.js";
 
@@ -17,6 +17,8 @@ beforeAll(async () => {
       return response.end();
     }
     if (scenario === "hang") return;
+    const pad = /^pad-(\d+)$/.exec(scenario ?? "")?.[1];
+    if (pad) return text(response, 200, `${"a".repeat(Number(pad))}${TOKEN}${"b".repeat(40)}`, "text/plain");
     json(response, Number(scenario), { error: echo, errors: [echo], message: echo });
   });
 });
@@ -25,7 +27,8 @@ afterAll(() => server.close());
 async function errorFor(scenario: string): Promise<unknown> {
   const lines: string[] = [];
   const logger = { debug: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) };
-  const client = clientFor(server.url, { maxRetries: 1, timeoutMs: 80, logger, middleware: [routeTo(scenario)] });
+  // Only the hanging server needs a short deadline; the others must not race one on a busy machine.
+  const client = clientFor(server.url, { maxRetries: 1, timeoutMs: scenario === "hang" ? 80 : 30_000, logger, middleware: [routeTo(scenario)] });
   const error = await client.messages.delete(42, 1).catch((e: unknown) => e);
   expect(lines.join("\n")).not.toContain(TOKEN);
   return error;
@@ -44,6 +47,17 @@ describe("the token never leaks", () => {
     "not from the error of a %s answer, even when the server echoes the headers",
     async (scenario) => expectNoToken(await errorFor(scenario)),
   );
+
+  it("no part of it from a non-JSON 2xx body, wherever the token falls around the 80-character cut", async () => {
+    const client = (pad: number) => clientFor(server.url, { maxRetries: 0, middleware: [routeTo(`pad-${pad}`)] });
+    const pieces = Array.from({ length: TOKEN.length - 3 }, (_, i) => TOKEN.slice(i, i + 4));
+    for (let pad = 40; pad <= 85; pad++) {
+      const error = await client(pad).messages.delete(42, 1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      const leaked = pieces.filter((piece) => (error as Error).message.includes(piece));
+      expect(leaked, `token at offset ${pad}: ${(error as Error).message}`).toEqual([]);
+    }
+  });
 
   it("not from a ConnectionError", async () => {
     const port = await closedPort();
@@ -73,6 +87,19 @@ describe("the token never leaks", () => {
       .catch(() => undefined);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join("\n")).not.toContain(TOKEN);
+  });
+
+  it("a line for every attempt, even when a later middleware answers itself or throws", async () => {
+    const lines: string[] = [];
+    const logger = { debug: (l: string) => lines.push(l), warn: (l: string) => lines.push(l) };
+    const answers = { onRequest: () => new Response(JSON.stringify({ id: 5, content: "canned" }), { status: 200 }) };
+    const throws = { onRequest: () => { throw new Error("middleware refused"); } };
+    await clientFor(server.url, { logger, middleware: [answers] }).messages.delete(42, 5);
+    await clientFor(server.url, { logger, middleware: [throws] }).messages.delete(42, 5).catch(() => undefined);
+    expect(lines).toEqual([
+      expect.stringMatching(/^DELETE \/api\/v1\/accounts\/1\/conversations\/42\/messages\/5 -> 200 in \d+ ms$/),
+      expect.stringMatching(/^DELETE \/api\/v1\/accounts\/1\/conversations\/42\/messages\/5 failed after \d+ ms: Error$/),
+    ]);
   });
 
   it("nothing is logged without a logger", async () => {

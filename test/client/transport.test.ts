@@ -1,5 +1,6 @@
+import type { Middleware } from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
-import { createChatwootClient, RedirectError, ValidationError } from "../../src/index.js";
+import { ConnectionError, createChatwootClient, RedirectError, ValidationError } from "../../src/index.js";
 import { TOKEN, clientFor } from "../helpers/client.js";
 import { json, message, startServer, type TestServer } from "../helpers/http-server.js";
 
@@ -117,6 +118,38 @@ describe("account", () => {
 });
 
 describe("errors that are not the network's", () => {
+  it.each(["onRequest", "onResponse"] as const)("a TypeError in a caller's %s middleware is thrown as itself, once, never retried", async (hook) => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    let thrown: unknown;
+    const buggy: Middleware = {
+      [hook as "onRequest"]: () => {
+        try {
+          (undefined as unknown as { x: { y: number } }).x.y;
+        } catch (error) {
+          thrown = error;
+          throw error;
+        }
+      },
+    };
+    const client = clientFor(target.url, { middleware: [buggy] });
+    const error = await client.messages.list(42).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toBe(thrown);
+    expect(error).not.toBeInstanceOf(ConnectionError);
+    expect(target.requests).toHaveLength(hook === "onRequest" ? 0 : 1);
+  });
+
+  it("fetch's own TypeError (a caller's fetch that rejects) is a ConnectionError, for raw calls too", async () => {
+    const failing = async () => {
+      throw new TypeError("fetch failed");
+    };
+    const client = clientFor("http://127.0.0.1:9", { fetch: failing, maxRetries: 0 });
+    await expect(client.messages.list(42)).rejects.toBeInstanceOf(ConnectionError);
+    await expect(client.raw.GET("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
+      params: { path: { account_id: 1, conversation_id: 42 } },
+    })).rejects.toBeInstanceOf(ConnectionError);
+  });
+
   it("a bug in a caller's middleware surfaces as itself, not as a ConnectionError", async () => {
     const target = await server((_request, response) => json(response, 200, message(1)));
     const bug = new RangeError("middleware bug");
