@@ -27,10 +27,16 @@ export {
 } from "./errors.js";
 export type { ChatwootErrorBody } from "./errors.js";
 export { MessageType } from "./types.js";
-export { verifyWebhook, WebhookVerificationError } from "./webhooks.js";
-export type { VerifyWebhookOptions, WebhookFailure, WebhookHeaders } from "./webhooks.js";
-export { createWebhookHandler, memoryDeliveryStore, toNodeListener } from "./webhook-handler.js";
-export type { DeliveryStore, NodeRequestLike, NodeResponseLike, WebhookDelivery, WebhookHandlerOptions } from "./webhook-handler.js";
+export { verifyWebhook, WebhookVerificationError } from "./webhooks/verify.js";
+export type { VerifyWebhookOptions, WebhookFailure, WebhookHeaders } from "./webhooks/verify.js";
+export { createWebhookHandler } from "./webhooks/handler.js";
+export type { WebhookHandler, WebhookHandlerOptions } from "./webhooks/handler.js";
+export { dedupeKey, memoryDeliveryStore } from "./webhooks/dedupe.js";
+export type { DeliveryStore } from "./webhooks/dedupe.js";
+export { memoryWebhookQueue } from "./webhooks/queue.js";
+export type { DeadLetter, EventHandler, WebhookDelivery, WebhookQueue, WebhookWorker, WorkOptions } from "./webhooks/queue.js";
+export { toNodeListener } from "./webhooks/node.js";
+export type { NodeRequestLike, NodeResponseLike } from "./webhooks/node.js";
 export type {
   Attachment,
   AttachmentInput,

@@ -1,85 +1,164 @@
-/** createWebhookHandler end to end: signed POSTs to a real local HTTP server running the handler. */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWebhookHandler, toNodeListener, type WebhookEvent } from "../../src/index.js";
-import { SECRET, sign } from "../helpers/sign.js";
+/** createWebhookHandler without a queue: the handler runs onEvent in the request, within a deadline. */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createWebhookHandler, memoryDeliveryStore, ValidationError, type DeliveryStore, type WebhookEvent, type WebhookHandlerOptions } from "../../src/index.js";
+import { SECRET } from "../helpers/sign.js";
+import { delivery, messageEvent } from "../helpers/deliveries.js";
 
-const received: Array<{ event: WebhookEvent; deliveryId: string | undefined }> = [];
-const errors: unknown[] = [];
-let failNext = false;
-let waiters: Array<() => void> = [];
-let server: Server;
-let url: string;
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-beforeAll(async () => {
+function receiver(options: Partial<WebhookHandlerOptions> = {}) {
+  const handled: Array<{ event: WebhookEvent; deliveryId: string | undefined }> = [];
+  const errors: unknown[] = [];
   const handler = createWebhookHandler({
     secret: SECRET,
-    onEvent: async (event, { deliveryId }) => {
-      if (failNext) {
-        failNext = false;
-        throw new Error("handler failed");
-      }
-      received.push({ event, deliveryId });
-      waiters.splice(0).forEach((resolve) => resolve());
-    },
-    onError: (error) => {
-      errors.push(error);
-      waiters.splice(0).forEach((resolve) => resolve());
-    },
+    onEvent: (event, { deliveryId }) => void handled.push({ event, deliveryId }),
+    onError: (error) => void errors.push(error),
+    ...options,
   });
-  server = createServer(toNodeListener(handler));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chatwoot`;
-});
-afterAll(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
-
-const settled = () => new Promise<void>((resolve) => waiters.push(resolve));
-function deliver(body: string, headers: Record<string, string>) {
-  return fetch(url, { method: "POST", headers, body });
+  return { handler, handled, errors };
 }
-const body = (id: number) => JSON.stringify({ event: "message_created", id, content: "Olá <b> & 🚚", message_type: "incoming" });
 
-describe("the webhook receiver", () => {
-  it("acknowledges a signed delivery with 202 and hands the event to onEvent", async () => {
-    const done = settled();
-    const response = await deliver(body(1), { ...sign(body(1)), "x-chatwoot-delivery": "d-1" });
+describe("the webhook receiver (no queue)", () => {
+  it("answers 200 once onEvent has handled the delivery", async () => {
+    const { handler, handled } = receiver();
+    const response = await handler(delivery(messageEvent(1), { deliveryId: "d-1" }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ handled: true });
+    expect(handled).toEqual([{ event: messageEvent(1), deliveryId: "d-1" }]);
+  });
+
+  it("answers 500 when onEvent fails, reports it, and runs a retry of that delivery", async () => {
+    let fail = true;
+    const { handler, handled, errors } = receiver({
+      onEvent: (event) => {
+        if (fail) throw new Error("handler failed");
+        handled.push({ event, deliveryId: undefined });
+      },
+    });
+    expect((await handler(delivery(messageEvent(3), { deliveryId: "d-3" }))).status).toBe(500);
+    expect(errors).toEqual([new Error("handler failed")]);
+    fail = false;
+    expect((await handler(delivery(messageEvent(3), { deliveryId: "d-3" }))).status).toBe(200);
+    expect(handled).toHaveLength(1);
+  });
+
+  it("answers 202 when onEvent outlives the deadline; the work goes on and a failure is still reported", async () => {
+    let finish!: (error?: Error) => void;
+    const waited: Promise<unknown>[] = [];
+    const { handler, errors } = receiver({
+      deadlineMs: 50,
+      onEvent: () => new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve()))),
+      waitUntil: (work) => void waited.push(work),
+    });
+    const response = await handler(delivery(messageEvent(4)));
     expect(response.status).toBe(202);
-    await done;
-    expect(received.at(-1)).toEqual({ event: JSON.parse(body(1)), deliveryId: "d-1" });
+    expect(waited).toHaveLength(1);
+    finish(new Error("late failure"));
+    await waited[0];
+    expect(errors).toEqual([new Error("late failure")]);
   });
 
-  it("handles a replayed delivery id once", async () => {
-    const before = received.length;
-    const done = settled();
-    const first = await deliver(body(2), { ...sign(body(2)), "x-chatwoot-delivery": "d-2" });
-    await done;
-    const replay = await deliver(body(2), { ...sign(body(2)), "x-chatwoot-delivery": "d-2" });
-    expect([first.status, replay.status]).toEqual([202, 200]);
+  it("a replayed delivery id is handled once and answered 200 duplicate", async () => {
+    const { handler, handled } = receiver();
+    const first = await handler(delivery(messageEvent(2), { deliveryId: "d-2" }));
+    const replay = await handler(delivery(messageEvent(2), { deliveryId: "d-2" }));
+    expect([first.status, replay.status]).toEqual([200, 200]);
     expect(await replay.json()).toEqual({ duplicate: true });
-    expect(received.length).toBe(before + 1);
+    expect(handled).toHaveLength(1);
   });
 
-  it("processes a retry of a delivery whose handler failed", async () => {
-    failNext = true;
-    const failed = settled();
-    expect((await deliver(body(3), { ...sign(body(3)), "x-chatwoot-delivery": "d-3" })).status).toBe(202);
-    await failed;
-    expect(errors).toHaveLength(1);
-    const done = settled();
-    expect((await deliver(body(3), { ...sign(body(3)), "x-chatwoot-delivery": "d-3" })).status).toBe(202);
-    await done;
-    expect(received.at(-1)?.deliveryId).toBe("d-3");
+  it("a duplicate message_created with a new delivery id (chatwoot#11901) is handled once", async () => {
+    const { handler, handled } = receiver();
+    await handler(delivery(messageEvent(5)));
+    expect(await (await handler(delivery(messageEvent(5)))).json()).toEqual({ duplicate: true });
+    expect(handled).toHaveLength(1);
+  });
+
+  it("two message_updated of one message are two events; the same message id in another account is another message", async () => {
+    const { handler, handled } = receiver();
+    await handler(delivery(messageEvent(6, { event: "message_updated" })));
+    await handler(delivery(messageEvent(6, { event: "message_updated", content: "edited" })));
+    await handler(delivery(messageEvent(6)));
+    await handler(delivery(messageEvent(6, { account: { id: 2, name: "Other" } })));
+    expect(handled).toHaveLength(4);
   });
 
   it("answers 401 to a bad signature and 400 to a signed body that is not an event, calling nothing", async () => {
-    const before = received.length;
-    const forged = await deliver(body(4), sign(body(4), undefined, "wrong-secret"));
+    const { handler, handled } = receiver();
+    const forged = await handler(delivery(messageEvent(7), { secret: "wrong-secret" }));
     expect(forged.status).toBe(401);
     expect(JSON.stringify(await forged.json())).not.toContain(SECRET);
-    expect((await deliver(body(4), { "content-type": "application/json" })).status).toBe(401);
-    expect((await deliver("<html>", sign("<html>"))).status).toBe(400);
-    expect((await fetch(url)).status).toBe(405);
-    expect(received.length).toBe(before);
+    expect((await handler(new Request("http://r.test/", { method: "POST", body: "{}" }))).status).toBe(401);
+    expect((await handler(delivery("<html>"))).status).toBe(400);
+    expect((await handler(new Request("http://r.test/"))).status).toBe(405);
+    expect(handled).toHaveLength(0);
+  });
+
+  it("answers 413 to a body over maxBodyBytes, from its Content-Length, without reading it", async () => {
+    const { handler, handled } = receiver({ maxBodyBytes: 1024 });
+    let pulled = 0;
+    const endless = new ReadableStream({ pull: (controller) => void (pulled++, controller.enqueue(new Uint8Array(512))) });
+    const request = new Request("http://r.test/", { method: "POST", headers: { "content-length": String(10 * 1024 * 1024) }, body: endless, duplex: "half" } as RequestInit);
+    const response = await handler(request);
+    expect(response.status).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(1); // a stream may pre-pull one chunk; the handler read none
+    expect(handled).toHaveLength(0);
+  });
+
+  it("answers 413 to a body without Content-Length as soon as it passes the limit", async () => {
+    const { handler } = receiver({ maxBodyBytes: 1024 });
+    let pulled = 0;
+    const endless = new ReadableStream({ pull: (controller) => void (pulled++, controller.enqueue(new Uint8Array(512))) });
+    const response = await handler(new Request("http://r.test/", { method: "POST", body: endless, duplex: "half" } as RequestInit));
+    expect(response.status).toBe(413);
+    expect(pulled).toBeLessThan(6);
+  });
+
+  it("the default limit is 1 MiB: a body just under it is verified, just over is 413", async () => {
+    const { handler } = receiver();
+    const padding = (size: number) => JSON.stringify(messageEvent(8, { content: "x".repeat(size) }));
+    const base = padding(0).length;
+    expect((await handler(delivery(padding(1024 * 1024 - base)))).status).toBe(200);
+    expect((await handler(delivery(padding(1024 * 1024 - base + 1)))).status).toBe(413);
+  });
+
+  it("a failing onEvent whose release also fails still reaches onError with both, and answers 500", async () => {
+    const store: DeliveryStore = { claim: () => true, release: () => Promise.reject(new Error("store down")) };
+    const { handler, errors } = receiver({ store, onEvent: () => { throw new Error("handler failed"); } });
+    expect((await handler(delivery(messageEvent(9)))).status).toBe(500);
+    expect(errors).toEqual([new Error("store down"), new Error("handler failed")]);
+  });
+
+  it("a store that cannot claim answers 503 and runs nothing", async () => {
+    const store: DeliveryStore = { claim: () => Promise.reject(new Error("store down")), release: () => undefined };
+    const { handler, handled, errors } = receiver({ store });
+    expect((await handler(delivery(messageEvent(10)))).status).toBe(503);
+    expect(handled).toHaveLength(0);
+    expect(errors).toEqual([new Error("store down")]);
+  });
+
+  it("the in-memory store forgets keys after ttlMs", () => {
+    let now = 0;
+    const store = memoryDeliveryStore({ ttlMs: 1000, now: () => now });
+    expect([store.claim("a"), store.claim("a")]).toEqual([true, false]);
+    now = 1000;
+    expect(store.claim("a")).toBe(true);
+  });
+
+  it.each([
+    ["toleranceSeconds NaN", { toleranceSeconds: NaN }, "toleranceSeconds"],
+    ["a missing secret", { secret: undefined }, "secret"],
+    ["maxBodyBytes 0", { maxBodyBytes: 0 }, "maxBodyBytes"],
+    ["deadlineMs NaN", { deadlineMs: NaN }, "deadlineMs"],
+    ["no onEvent and no queue", { onEvent: undefined }, "onEvent"],
+  ])("refuses %s at construction", (_name, options, parameter) => {
+    expect(() => receiver(options as never)).toThrow(ValidationError);
+    try {
+      receiver(options as never);
+    } catch (error) {
+      expect((error as ValidationError).parameter).toBe(parameter);
+    }
   });
 });

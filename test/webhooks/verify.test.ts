@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { verifyWebhook, WebhookVerificationError, type WebhookEvent } from "../../src/index.js";
+import { ChatwootError, ValidationError, verifyWebhook, WebhookVerificationError, type WebhookEvent } from "../../src/index.js";
 import { SECRET, sign } from "../helpers/sign.js";
 import { resolve, spec } from "../helpers/prism.js";
 
@@ -52,30 +52,68 @@ describe("verifyWebhook accepts", () => {
 });
 
 describe("verifyWebhook refuses", () => {
-  const now = Math.floor(Date.now() / 1000);
+  // `now` is passed to every call: a test that reads the clock at collection time fails when it runs seconds later.
+  const nowMs = 1_800_000_000_000;
+  const now = nowMs / 1000;
   it.each([
     ["a missing signature", { headers: { "x-chatwoot-timestamp": String(now) } }, "missing_signature"],
-    ["a signature without sha256=", { headers: { ...sign(body), "x-chatwoot-signature": sign(body)["x-chatwoot-signature"]!.slice(7) } }, "malformed_signature"],
-    ["a short signature", { headers: { ...sign(body), "x-chatwoot-signature": "sha256=abc" } }, "malformed_signature"],
-    ["a sha1 signature", { headers: { ...sign(body), "x-chatwoot-signature": `sha1=${"a".repeat(40)}` } }, "malformed_signature"],
-    ["a missing timestamp", { headers: { "x-chatwoot-signature": sign(body)["x-chatwoot-signature"] } }, "missing_timestamp"],
-    ["a malformed timestamp", { headers: { ...sign(body), "x-chatwoot-timestamp": "yesterday" } }, "malformed_timestamp"],
+    ["a signature without sha256=", { headers: { ...sign(body, now), "x-chatwoot-signature": sign(body, now)["x-chatwoot-signature"]!.slice(7) } }, "malformed_signature"],
+    ["a short signature", { headers: { ...sign(body, now), "x-chatwoot-signature": "sha256=abc" } }, "malformed_signature"],
+    ["a sha1 signature", { headers: { ...sign(body, now), "x-chatwoot-signature": `sha1=${"a".repeat(40)}` } }, "malformed_signature"],
+    ["a missing timestamp", { headers: { "x-chatwoot-signature": sign(body, now)["x-chatwoot-signature"] } }, "missing_timestamp"],
+    ["a malformed timestamp", { headers: { ...sign(body, now), "x-chatwoot-timestamp": "yesterday" } }, "malformed_timestamp"],
     ["an old timestamp", { headers: sign(body, now - 301) }, "stale_timestamp"],
     ["a future timestamp", { headers: sign(body, now + 301) }, "stale_timestamp"],
     ["a tighter tolerance", { headers: sign(body, now - 20), toleranceSeconds: 10 }, "stale_timestamp"],
     ["a wrong secret", { headers: sign(body, now, "another-secret") }, "signature_mismatch"],
     ["a tampered body", { rawBody: body.replace("hi", "HI") }, "signature_mismatch"],
     ["a body re-serialized with other spacing", { rawBody: JSON.stringify(event, null, 1) }, "signature_mismatch"],
-    ["the body signed alone, without the timestamp (a common mistake)", { headers: { ...sign(body), "x-chatwoot-signature": `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}` } }, "signature_mismatch"],
+    ["the body signed alone, without the timestamp (a common mistake)", { headers: { ...sign(body, now), "x-chatwoot-signature": `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}` } }, "signature_mismatch"],
     ["a timestamp swapped after signing", { headers: { ...sign(body, now), "x-chatwoot-timestamp": String(now - 1) } }, "signature_mismatch"],
-    ["a signed body that is not JSON", { rawBody: "not json", headers: sign("not json") }, "invalid_body"],
-    ["a signed body without an event name", { rawBody: "{}", headers: sign("{}") }, "invalid_body"],
+    ["a signed body that is not JSON", { rawBody: "not json", headers: sign("not json", now) }, "invalid_body"],
+    ["a signed body without an event name", { rawBody: "{}", headers: sign("{}", now) }, "invalid_body"],
   ])("%s", async (_name, options, reason) => {
-    expect(await refusal(options as never)).toBe(reason);
+    expect(await refusal({ headers: sign(body, now), now: nowMs, ...(options as object) })).toBe(reason);
   });
 
   it("a signed delivery even with allowUnsigned, when the signature is wrong", async () => {
-    expect(await refusal({ headers: sign(body, now, "other"), allowUnsigned: true })).toBe("signature_mismatch");
+    expect(await refusal({ headers: sign(body, now, "other"), allowUnsigned: true, now: nowMs })).toBe("signature_mismatch");
+  });
+});
+
+describe("verifyWebhook's options", () => {
+  it.each([NaN, Infinity, -Infinity, -5, "300", null])("toleranceSeconds %s is refused with a ValidationError, not replay protection turned off", async (toleranceSeconds) => {
+    const stale = sign(body, Math.floor(Date.now() / 1000) - 3600);
+    const error = await verifyWebhook({ rawBody: body, headers: stale, secret: SECRET, toleranceSeconds: toleranceSeconds as number }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).parameter).toBe("toleranceSeconds");
+  });
+
+  it("toleranceSeconds 0 is allowed: only the current second verifies", async () => {
+    const nowMs = 1_800_000_000_000;
+    await expect(verifyWebhook({ rawBody: body, headers: sign(body, nowMs / 1000), secret: SECRET, toleranceSeconds: 0, now: nowMs })).resolves.toEqual(event);
+  });
+
+  it.each([
+    ["a missing secret", { secret: undefined }, "secret"],
+    ["an empty secret", { secret: "" }, "secret"],
+    ["an empty list of secrets", { secret: [] }, "secret"],
+    ["a rawBody that is an object", { rawBody: { event: "message_created" } }, "rawBody"],
+    ["a rawBody that is a number", { rawBody: 42 }, "rawBody"],
+    ["no headers", { headers: undefined }, "headers"],
+  ])("%s is a ChatwootError (ValidationError) naming the option", async (_name, options, parameter) => {
+    const error = await verifyWebhook({ rawBody: body, headers: sign(body), secret: SECRET, ...(options as object) } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChatwootError);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).parameter).toBe(parameter);
+  });
+
+  it("a list of secrets (rotation): a delivery signed with any of them verifies", async () => {
+    const nowMs = 1_800_000_000_000;
+    const secret = ["new-secret", SECRET];
+    await expect(verifyWebhook({ rawBody: body, headers: sign(body, nowMs / 1000), secret, now: nowMs })).resolves.toEqual(event);
+    await expect(verifyWebhook({ rawBody: body, headers: sign(body, nowMs / 1000, "new-secret"), secret, now: nowMs })).resolves.toEqual(event);
+    expect(await refusal({ headers: sign(body, nowMs / 1000, "retired"), secret, now: nowMs })).toBe("signature_mismatch");
   });
 });
 

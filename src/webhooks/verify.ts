@@ -4,8 +4,8 @@
  * Deno, Bun, browsers and edge runtimes; the comparison is Web Crypto's own `verify`, which does
  * not leak where the signatures differ. The secret never appears in an error.
  */
-import { ChatwootError } from "./errors.js";
-import type { WebhookEvent } from "./types.js";
+import { ChatwootError, ValidationError } from "../errors.js";
+import type { WebhookEvent } from "../types.js";
 
 export type WebhookFailure =
   | "missing_signature"
@@ -29,9 +29,9 @@ export interface VerifyWebhookOptions {
   /** The body exactly as received: verify bytes, never re-serialized JSON. */
   rawBody: string | Uint8Array | ArrayBuffer;
   headers: WebhookHeaders;
-  /** The webhook's, agent bot's or API inbox's secret. */
-  secret: string;
-  /** How far the timestamp may be from now, either way. Default 300. */
+  /** The webhook's, agent bot's or API inbox's secret; several while rotating (any of them verifies). */
+  secret: string | readonly string[];
+  /** How far the timestamp may be from now, either way: a finite number of seconds, 0 or more. Default 300. */
   toleranceSeconds?: number;
   /** Accept deliveries with no signature at all (servers before 4.11.2 / 4.13.0). Default false. */
   allowUnsigned?: boolean;
@@ -44,9 +44,13 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const TIMESTAMP = /^[0-9]{1,12}$/;
 
+/** Every failure is a ChatwootError: WebhookVerificationError for the delivery, ValidationError for the options. */
 export async function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent> {
-  const { rawBody, headers, secret, toleranceSeconds = 300, allowUnsigned = false, now = Date.now() } = options;
-  if (typeof secret !== "string" || secret === "") throw new TypeError("verifyWebhook needs the webhook secret");
+  if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
+  const { rawBody, headers, allowUnsigned = false, now = Date.now() } = options;
+  const secrets = checkSecrets(options.secret);
+  const toleranceSeconds = checkTolerance(options.toleranceSeconds);
+  if (typeof headers !== "object" || headers === null) throw new ValidationError("headers", "must be a Headers object or a plain object");
   const body = toBytes(rawBody);
   const signature = header(headers, "x-chatwoot-signature");
   const timestamp = header(headers, "x-chatwoot-timestamp");
@@ -63,9 +67,31 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
   }
 
   const signed = concat(encoder.encode(`${timestamp.trim()}.`), body);
-  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), fromHex(hex) as BufferSource, signed as BufferSource);
+  const expected = fromHex(hex) as BufferSource;
+  let valid = false;
+  for (const secret of secrets) {
+    if ((valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), expected, signed as BufferSource))) break;
+  }
   if (!valid) fail("signature_mismatch", "X-Chatwoot-Signature does not match the body and timestamp");
   return parseEvent(body);
+}
+
+/** One secret or a non-empty list of them, each a non-empty string. */
+export function checkSecrets(secret: unknown): readonly string[] {
+  const list = typeof secret === "string" ? [secret] : secret;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === "string" && item !== "")) {
+    throw new ValidationError("secret", "is required: the webhook's secret (a non-empty string, or a list of them while rotating)");
+  }
+  return list;
+}
+
+/** NaN (from Number(process.env.X)) would silently turn replay protection off: refuse it. */
+export function checkTolerance(value: unknown): number {
+  if (value === undefined) return 300;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new ValidationError("toleranceSeconds", `must be a finite number of seconds, 0 or more, got ${String(value)}`);
+  }
+  return value;
 }
 
 /** Header lookup for Headers or a plain object (Node's IncomingHttpHeaders included), case-insensitively. */
@@ -106,7 +132,7 @@ function toBytes(body: string | Uint8Array | ArrayBuffer): Uint8Array {
   if (typeof body === "string") return encoder.encode(body);
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  throw new TypeError("rawBody must be a string, a Uint8Array or an ArrayBuffer");
+  throw new ValidationError("rawBody", "must be a string, a Uint8Array or an ArrayBuffer: the body exactly as received");
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

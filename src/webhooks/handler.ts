@@ -1,0 +1,137 @@
+/**
+ * A Fetch-API receiver for Chatwoot webhooks, `(request) => Promise<Response>`, for any server
+ * that speaks Request/Response (Node through `toNodeListener`, Deno, Bun, edge runtimes). It
+ * refuses oversized bodies, verifies the signature, drops duplicates, and then either
+ *
+ * - runs `onEvent` itself (no queue): 200 once it succeeded, 500 when it failed (an agent bot's
+ *   delivery is then retried), 202 when it is still running at `deadlineMs` (the work goes on, but
+ *   a crash from then on loses it: at most once); or
+ * - stores the delivery in a `queue` for workers: 202 only once it is stored, 503 when it cannot
+ *   be (nothing is acknowledged that was not kept), at least once.
+ *
+ * A known duplicate is answered 200 and not run again.
+ */
+import { ValidationError } from "../errors.js";
+import type { WebhookEvent } from "../types.js";
+import { DEFAULT_MAX_BODY_BYTES, readLimited } from "./body.js";
+import { dedupeKey, memoryDeliveryStore, type DeliveryStore } from "./dedupe.js";
+import type { EventHandler, WebhookQueue } from "./queue.js";
+import { checkSecrets, checkTolerance, header, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from "./verify.js";
+
+export interface WebhookHandlerOptions extends Pick<VerifyWebhookOptions, "secret" | "toleranceSeconds" | "allowUnsigned"> {
+  /** Runs each new delivery, in the request (no queue). With a queue, give it to `queue.work` instead. */
+  onEvent?: EventHandler;
+  /** Store deliveries here and answer; workers run them (`queue.work(onEvent)`). */
+  queue?: WebhookQueue;
+  /** Where a failing `onEvent` (or store) is reported. Default: console.error (a lost event should not be silent). */
+  onError?(error: unknown, event: WebhookEvent): void;
+  /** Remembers deliveries already handled (no queue). Default: memoryDeliveryStore(). */
+  store?: DeliveryStore;
+  /** How long the request waits for `onEvent` (no queue); Chatwoot gives up after 5 s. Default 4000. */
+  deadlineMs?: number;
+  /** Larger bodies are answered 413 unread. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Edge runtimes' `ctx.waitUntil`, to keep `onEvent` alive after a 202. */
+  waitUntil?(work: Promise<unknown>): void;
+}
+
+export type WebhookHandler = (request: Request) => Promise<Response>;
+
+const LATE = Symbol("late");
+
+export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
+  if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
+  checkSecrets(options.secret);
+  checkTolerance(options.toleranceSeconds);
+  const maxBodyBytes = positive("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
+  const deadlineMs = positive("deadlineMs", options.deadlineMs, 4_000);
+  const { queue, onEvent } = options;
+  if (queue && onEvent) throw new ValidationError("onEvent", "goes to queue.work(onEvent) when a queue is given: workers run it");
+  if (!queue && typeof onEvent !== "function") throw new ValidationError("onEvent", "is required: a function, or a queue whose workers run it");
+  const store = options.store ?? memoryDeliveryStore();
+  const onError = options.onError ?? ((error: unknown) => console.error("chatwoot webhook handler failed:", error));
+
+  const receive = async (request: Request): Promise<Response> => {
+    if (request.method !== "POST") return answer(405, { error: "Webhooks are POSTed" }, { allow: "POST" });
+    let body: Uint8Array | undefined;
+    try {
+      body = await readLimited(request, maxBodyBytes);
+    } catch {
+      return answer(400, { error: "The body could not be read" });
+    }
+    if (body === undefined) return answer(413, { error: `The body is larger than ${maxBodyBytes} bytes` }, { connection: "close" });
+    let event: WebhookEvent;
+    try {
+      event = await verifyWebhook({ ...options, rawBody: body, headers: request.headers });
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      return answer(error.reason === "invalid_body" ? 400 : 401, { error: error.message });
+    }
+    const deliveryId = header(request.headers, "x-chatwoot-delivery");
+    const key = dedupeKey(event, deliveryId);
+
+    if (queue) {
+      try {
+        const stored = await queue.add(key ?? `once.${crypto.randomUUID()}`, event, deliveryId);
+        return stored === "stored" ? answer(202, { queued: true }) : answer(200, { duplicate: true });
+      } catch (error) {
+        onError(error, event);
+        return answer(503, { error: "The delivery could not be stored; send it again" });
+      }
+    }
+
+    try {
+      if (key !== undefined && !(await store.claim(key))) return answer(200, { duplicate: true });
+    } catch (error) {
+      onError(error, event);
+      return answer(503, { error: "The delivery store is unavailable; send it again" });
+    }
+    const work = run(onEvent!, event, deliveryId, key);
+    options.waitUntil?.(work);
+    const outcome = await withinDeadline(work, deadlineMs);
+    if (outcome === LATE) return answer(202, { accepted: true });
+    return outcome ? answer(200, { handled: true }) : answer(500, { error: "The handler failed" });
+  };
+
+  /** True when onEvent succeeded; on failure the key is released (so a retry runs) and both failures reported. */
+  const run = async (handler: EventHandler, event: WebhookEvent, deliveryId: string | undefined, key: string | undefined) => {
+    try {
+      await handler(event, { deliveryId, attempt: 1 });
+      return true;
+    } catch (error) {
+      try {
+        if (key !== undefined) await store.release(key);
+      } catch (releaseError) {
+        onError(releaseError, event);
+      }
+      onError(error, event);
+      return false;
+    }
+  };
+
+  return async (request) => {
+    try {
+      return await receive(request);
+    } catch (error) {
+      return answer(500, { error: "The delivery could not be handled" });
+    }
+  };
+}
+
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, ms, LATE)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError(name, `must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+}
