@@ -1,21 +1,17 @@
 /** The built `chatwoot-messages` command, end to end against the Prism mock. */
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { closedPort, json, startServer } from "../helpers/http-server.js";
+import { root, runSupervised, spawnSupervised, waitFor } from "../helpers/processes.js";
 
-const root = new URL("../..", import.meta.url).pathname;
 const TOKEN = "cli-secret-token-0001";
 
+/** The built CLI, supervised so that it cannot outlive a killed test run. */
 async function cli(args: string[], env: Record<string, string> = {}) {
   const base = { PATH: process.env.PATH ?? "", CHATWOOT_BASE_URL: inject("prismUrl"), CHATWOOT_API_TOKEN: TOKEN };
-  return promisify(execFile)(process.execPath, ["dist/cli.js", ...args], { cwd: root, env: { ...base, ...env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
+  return runSupervised(process.execPath, ["dist/cli.js", ...args], { cwd: root, env: { ...base, ...env } });
 }
 
 describe("chatwoot-messages", () => {
@@ -69,9 +65,37 @@ describe("chatwoot-messages", () => {
     expect(result.stderr).toMatch(/^error: ConnectionError: Could not complete the exchange with http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED[^\n]*\n$/);
   });
 
-  it("without a base URL it talks to the local mock and says so", async () => {
-    const result = await cli(["list", "42"], { CHATWOOT_BASE_URL: "", CHATWOOT_API_TOKEN: "" });
-    expect(result.stderr.split("\n")[0]).toBe("no base URL given: using the local mock at http://127.0.0.1:4010");
+  it("without a base URL it talks to the local mock (MOCK_PORT, as npm start), says so, and never sends the real token there", async () => {
+    const mock = await startServer((_request, response) => json(response, 200, { payload: [] }));
+    try {
+      const result = await cli(["list", "42"], { CHATWOOT_BASE_URL: "", MOCK_PORT: String(mock.port) });
+      expect(result).toMatchObject({ code: 0, stdout: "(no messages)\n" });
+      expect(result.stderr.split("\n")[0]).toBe(`no base URL given: using the local mock at http://127.0.0.1:${mock.port}, with a placeholder token (not CHATWOOT_API_TOKEN)`);
+      expect(mock.requests).toHaveLength(1);
+      expect(JSON.stringify(mock.requests[0]!.headers)).not.toContain(TOKEN);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it("prints customers' text with control characters escaped, in summaries and in --json", async () => {
+    const hostile = "Hi\u001b]0;pwned\u0007\u001b[31mred\u009b2J\u202eevil\nline";
+    const page = { payload: [{ id: 5, content: hostile, message_type: 0, content_type: "text", private: false, created_at: 1, conversation_id: 42, sender: { id: 1, type: "contact", name: "Eve\u001b[2J" } }] };
+    const server = await startServer((_request, response) => json(response, 200, page));
+    try {
+      for (const args of [["list", "42"], ["list", "42", "--json"]]) {
+        const result = await cli(args, { CHATWOOT_BASE_URL: server.url });
+        expect(result.code).toBe(0);
+        expect(result.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+        expect(result.stdout).toContain("\\u001b]0;pwned");
+      }
+      const summary = await cli(["list", "42"], { CHATWOOT_BASE_URL: server.url });
+      expect(summary.stdout.trim().split("\n")).toHaveLength(1); // a newline in content does not forge a second line
+      const parsed = JSON.parse((await cli(["list", "42", "--json"], { CHATWOOT_BASE_URL: server.url })).stdout);
+      expect(parsed.payload[0].content).toBe(hostile); // escaped for the terminal, still the same JSON
+    } finally {
+      await server.close();
+    }
   });
 
   it.each([
@@ -79,13 +103,35 @@ describe("chatwoot-messages", () => {
     [["send", "42"], "send needs --content or --attach"],
     [["send", "42", "--bogus"], "Unknown option '--bogus'"],
     [["list", "42", "--before", "soon"], "--before takes a message id"],
+    [["list", "abc"], "conversationId must be a positive integer"],
+    [["delete", "42", "1/../2"], "messageId must be a positive integer"],
+    [["status", "42", "7", "bogus"], "body.status must be one of"],
+    [["list", "42", "--account", "x"], "accountId must be a positive integer"],
+    [["list", "42", "--token"], "argument missing"],
+    [["webhooks", "listen", "--port", "99999"], "--port takes a number from 0 to 65535"],
+    [["webhooks", "listen", "--bogus"], "Unknown option '--bogus'"],
     [["frobnicate"], 'unknown command "frobnicate"'],
     [[], "usage: chatwoot-messages COMMAND"],
-  ])("bad arguments %j print usage and exit 2", async (args, message) => {
-    const result = await cli(args);
+  ])("bad arguments %j print usage and exit 2, with no stack trace", async (args, message) => {
+    const result = await cli(args, { CHATWOOT_WEBHOOK_SECRET: "s" });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("usage: chatwoot-messages");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("the help says flags with secrets are visible to other users, and names the variables", async () => {
+    expect((await cli(["list", "--help"])).stdout).toMatch(/visible to every\s+user of this machine/);
+    const listen = await cli(["webhooks", "--help"]);
+    expect(listen.stdout).toContain("CHATWOOT_WEBHOOK_SECRET");
+    expect(listen.stdout).toContain("visible to every user of this machine");
+  });
+
+  it("works as `npx chatwoot-messages` from the checkout: built and executable", async () => {
+    const { statSync } = await import("node:fs");
+    expect(statSync(path.join(root, "dist/cli.js")).mode & 0o111).toBe(0o111);
+    const result = await runSupervised("npx", ["--no-install", "chatwoot-messages", "--help"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" } });
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining("usage: chatwoot-messages COMMAND") });
   });
 
   it.each(["send", "list", "status", "delete"])("%s --help prints its usage", async (command) => {
@@ -103,28 +149,33 @@ describe("chatwoot-messages", () => {
 });
 
 describe("chatwoot-messages webhooks listen", () => {
-  it("prints each verified event as one JSON line and refuses forged ones", async () => {
-    const { spawn } = await import("node:child_process");
-    const { freePort } = await import("../../scripts/prism.mjs");
+  it("prints each verified event as one JSON line, refuses forged ones, and survives a client that hangs up mid-body", async () => {
+    const { connect } = await import("node:net");
     const { sign, SECRET } = await import("../helpers/sign.js");
-    const port = await freePort();
-    const child = spawn(process.execPath, ["dist/cli.js", "webhooks", "listen", "--port", String(port), "--secret", SECRET], { cwd: root });
+    // Port 0: the OS picks a free one, and the CLI says which.
+    const child = spawnSupervised(process.execPath, ["dist/cli.js", "webhooks", "listen", "--port", "0"], { env: { PATH: process.env.PATH ?? "", CHATWOOT_WEBHOOK_SECRET: SECRET } });
     try {
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));
       child.stderr.on("data", (chunk) => (stderr += chunk));
-      while (!stderr.includes("listening")) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(stderr).toBe(`listening for Chatwoot webhooks on http://127.0.0.1:${port}\n`);
+      const port = await waitFor(() => /listening for Chatwoot webhooks on http:\/\/127\.0\.0\.1:(\d+)\n/.exec(stderr)?.[1], 15_000, "the receiver to listen", () => stderr);
       const url = `http://127.0.0.1:${port}/`;
+      // Half a request, then the client is gone: this used to kill the process with an unhandled rejection.
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), "127.0.0.1", () => {
+          socket.write("POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n\r\n{\"event\":");
+          setTimeout(() => { socket.destroy(); resolve(); }, 50);
+        });
+      });
       const events = [{ event: "message_created", id: 1, content: "Olá & <b>" }, { event: "message_updated", id: 1, content_attributes: { deleted: true } }];
       for (const event of events) {
         const body = JSON.stringify(event);
-        expect((await fetch(url, { method: "POST", headers: sign(body), body })).status).toBe(202);
+        expect((await fetch(url, { method: "POST", headers: sign(body), body })).status).toBe(200);
       }
       const forged = JSON.stringify({ event: "message_created", id: 666 });
       expect((await fetch(url, { method: "POST", headers: sign(forged, undefined, "nope"), body: forged })).status).toBe(401);
-      while (stdout.split("\n").length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor(() => stdout.split("\n").length >= 3, 15_000, "two printed events", () => stdout);
       expect(stdout.trim().split("\n").map((line) => JSON.parse(line))).toEqual(events);
     } finally {
       child.kill("SIGTERM");

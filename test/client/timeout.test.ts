@@ -62,10 +62,9 @@ describe("the caller's signal", () => {
     const server = await startServer((_request, response) => json(response, 503, { error: "down" }));
     servers.push(server);
     const controller = new AbortController();
-    const client = clientFor(server.url, { backoff: { initialMs: 5_000, maxMs: 5_000 }, logger: { warn: () => controller.abort() } });
-    const started = performance.now();
+    // A ten-minute backoff: unless the abort cuts it short, the test times out.
+    const client = clientFor(server.url, { backoff: { initialMs: 600_000, maxMs: 600_000 }, logger: { warn: () => controller.abort() } });
     await expect(client.messages.list(42, {}, { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(server.requests).toHaveLength(1);
   });
 

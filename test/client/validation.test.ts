@@ -80,10 +80,6 @@ describe("bad input is refused before anything is sent", () => {
     expect(() => client.messages.iterate(loose("..")).next().catch(() => undefined)).not.toThrow();
   });
 
-  it(`covers at least 30 cases (${cases.length})`, () => {
-    expect(cases.length).toBeGreaterThanOrEqual(30);
-  });
-
   it.each(cases)("%s → ValidationError naming %s", async (_name, parameter, run) => {
     const before = server.requests.length;
     const error = await run(client).then(

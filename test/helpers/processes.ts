@@ -1,6 +1,30 @@
-/** Waiting for conditions, and looking at ports and processes, for tests that start programs. */
+/** Waiting for conditions, starting programs that cannot outlive the test run, and looking at ports and processes. */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 export { accepts } from "../../scripts/prism.mjs";
+
+export const root = new URL("../..", import.meta.url).pathname;
+const supervisor = path.join(root, "scripts", "supervise.mjs");
+
+/**
+ * Starts `command` under scripts/supervise.mjs, whose stdin is a pipe from this process: when the
+ * test run ends in any way, SIGKILL included, the pipe closes and the supervisor stops the
+ * command. Signals sent to the returned process are passed on to the command.
+ */
+export function spawnSupervised(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [supervisor, command, ...args], { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+}
+
+/** Runs a command to its end under supervision. */
+export function runSupervised(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnSupervised(command, args, options);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+}
 
 /** Polls `probe` until it returns something truthy; fails with `what` (and `context()`) after `timeoutMs`. */
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what = "condition", context = () => ""): Promise<T> {

