@@ -8,6 +8,7 @@ import { createChatwootClient } from "../dist/index.js";
 import { bundleSizes } from "./bench/bundle.mjs";
 import { contenders, measure, startServer } from "./bench/latency.mjs";
 import { pipelineTimes } from "./bench/pipeline.mjs";
+import { receivingRates } from "./bench/receiving.mjs";
 import { verificationRate } from "./bench/webhooks.mjs";
 import { root } from "./tools.mjs";
 
@@ -23,6 +24,7 @@ try {
   server.stop();
 }
 results.webhooks = await verificationRate(quick ? 200 : 20_000);
+results.receiving = await receivingRates(quick ? { rounds: 1, deliveries: 20 } : { rounds: 5, deliveries: 2_000 });
 results.bundle = await bundleSizes();
 results.pipeline = quick ? [] : pipelineTimes();
 
@@ -30,6 +32,7 @@ print("create one message (per call, sequential, loopback)", results.create);
 print("list and parse a 100-message page", results.list);
 console.log(`\nheap after ${results.heap.calls} creates: ${results.heap.growthKiB} KiB growth (${results.heap.beforeKiB} -> ${results.heap.afterKiB} KiB after GC)`);
 print("webhook verification", results.webhooks);
+print("webhook receiving into a queue (202 once stored)", results.receiving);
 print("browser bundle (minified, gzip -9)", results.bundle);
 if (results.pipeline.length) print("spec pipeline", results.pipeline);
 

@@ -34,7 +34,7 @@ export type { WebhookHandler, WebhookHandlerOptions } from "./webhooks/handler.j
 export { dedupeKey, memoryDeliveryStore } from "./webhooks/dedupe.js";
 export type { DeliveryStore } from "./webhooks/dedupe.js";
 export { memoryWebhookQueue } from "./webhooks/queue.js";
-export type { DeadLetter, EventHandler, WebhookDelivery, WebhookQueue, WebhookWorker, WorkOptions } from "./webhooks/queue.js";
+export type { DeadLetter, EventHandler, QueueOptions, WebhookDelivery, WebhookQueue, WebhookWorker, WorkOptions } from "./webhooks/queue.js";
 export { toNodeListener } from "./webhooks/node.js";
 export type { NodeRequestLike, NodeResponseLike } from "./webhooks/node.js";
 export type {

@@ -21,10 +21,16 @@ export interface WorkOptions {
   concurrency?: number;
   /** How long a job is locked by its worker; a job whose worker died runs again elsewhere after about this long. Default 30000. */
   lockMs?: number;
+}
+
+/** What both queues take. */
+export interface QueueOptions {
   /** Runs of a failing job before it is dead-lettered. Default 5. */
   attempts?: number;
   /** Delay before the first retry, doubled for each further one. Default 1000. */
   backoffMs?: number;
+  /** How long a delivery's key is remembered, so that a duplicate is recognized. Default 24 h. */
+  dedupeTtlMs?: number;
 }
 
 export interface WebhookWorker {
@@ -54,6 +60,8 @@ export interface WebhookQueue {
   close(): Promise<void>;
 }
 
+export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
+
 interface Job {
   key: string;
   event: WebhookEvent;
@@ -66,7 +74,7 @@ interface Job {
  * It is NOT durable: what is queued is lost when the process stops, and it dedupes only what this
  * process saw. Use `redisWebhookQueue` when either matters.
  */
-export function memoryWebhookQueue({ dedupeTtlMs = 24 * 60 * 60 * 1000, now = Date.now } = {}): WebhookQueue {
+export function memoryWebhookQueue({ attempts = 5, backoffMs = 1000, dedupeTtlMs = DEFAULT_DEDUPE_TTL_MS, now = Date.now }: QueueOptions & { now?: () => number } = {}): WebhookQueue {
   const seen = new Map<string, number>();
   const pending: Job[] = [];
   const dead: DeadLetter[] = [];
@@ -87,7 +95,7 @@ export function memoryWebhookQueue({ dedupeTtlMs = 24 * 60 * 60 * 1000, now = Da
       return "stored";
     },
 
-    work(handler, { concurrency = 1, attempts = 5, backoffMs = 1000 } = {}) {
+    work(handler, { concurrency = 1 } = {}) {
       let stopping = false;
       const running = new Set<Promise<void>>();
       const retries = new Map<ReturnType<typeof setTimeout>, Job>();

@@ -8,7 +8,7 @@ const root = new URL("../..", import.meta.url).pathname;
 
 it("the benchmark runs and writes its report", async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", "scripts/bench.mjs", "--quick"], { cwd: root });
-  for (const name of ["raw fetch", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk", "ratioToRawFetch", "gzippedBytes", "verifyWebhook (Web Crypto)"]) {
+  for (const name of ["raw fetch", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk", "ratioToRawFetch", "gzippedBytes", "verifyWebhook (Web Crypto)", "Redis queue (BullMQ)", "ackedPerSecond"]) {
     expect(stdout).toContain(name);
   }
   const report = JSON.parse(readFileSync(`${root}build/bench/quick.json`, "utf8"));

@@ -183,6 +183,34 @@ describe("chatwoot-messages webhooks listen", () => {
     expect(await new Promise((resolve) => child.once("exit", resolve))).toBe(0);
   });
 
+  it("--redis: stores each delivery in Redis, answers 202, and its worker prints the event", async () => {
+    const { startRedis } = await import("../helpers/redis.js");
+    const { sign, SECRET } = await import("../helpers/sign.js");
+    const redis = await startRedis();
+    const child = spawnSupervised(process.execPath, ["dist/cli.js", "webhooks", "listen", "--port", "0", "--concurrency", "2"], {
+      env: { PATH: process.env.PATH ?? "", CHATWOOT_WEBHOOK_SECRET: SECRET, CHATWOOT_REDIS_URL: redis.url },
+    });
+    try {
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      const port = await waitFor(() => /on http:\/\/127\.0\.0\.1:(\d+), storing them in Redis\n/.exec(stderr)?.[1], 15_000, "the receiver", () => stderr);
+      const event = { event: "message_created", id: 31, account: { id: 1 }, content: "durable" };
+      const body = JSON.stringify(event);
+      const headers = { ...sign(body), "x-chatwoot-delivery": "cli-redis-1" };
+      expect((await fetch(`http://127.0.0.1:${port}/`, { method: "POST", headers, body })).status).toBe(202);
+      expect((await fetch(`http://127.0.0.1:${port}/`, { method: "POST", headers, body })).status).toBe(200);
+      await waitFor(() => stdout.includes("\n"), 15_000, "the printed event", () => stdout + stderr);
+      expect(JSON.parse(stdout.trim())).toEqual(event);
+    } finally {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      await redis.stop();
+    }
+  });
+
   it("needs a secret", async () => {
     const result = await cli(["webhooks", "listen"], { CHATWOOT_WEBHOOK_SECRET: "" });
     expect(result.code).toBe(2);

@@ -59,3 +59,18 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** The pids whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // The command name in /proc/PID/stat may hold spaces: the parent pid is the second field after its ")".
+        return Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

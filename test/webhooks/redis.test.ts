@@ -1,0 +1,191 @@
+/**
+ * The durable queue across processes, on a real Redis: receivers and workers are separate Node
+ * processes (test/fixtures/bot.mjs, importing the built package by name), killed and restarted
+ * the way deploys and crashes do it.
+ */
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createWebhookHandler } from "../../src/index.js";
+import { redisWebhookQueue } from "../../src/redis.js";
+import { freePort } from "../../scripts/prism.mjs";
+import { delivery, messageEvent } from "../helpers/deliveries.js";
+import { alive, childrenOf, spawnSupervised, waitFor } from "../helpers/processes.js";
+import { startRedis, type TestRedis } from "../helpers/redis.js";
+import { SECRET } from "../helpers/sign.js";
+
+let redis: TestRedis;
+let client: Redis;
+beforeAll(async () => {
+  redis = await startRedis();
+  client = new Redis(redis.url);
+}, 30_000);
+afterAll(async () => {
+  client?.disconnect();
+  await redis?.stop();
+});
+
+interface Bot {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  port?: number;
+}
+const bots: Bot[] = [];
+afterEach(async () => {
+  await Promise.all(bots.splice(0).map((bot) => stopBot(bot)));
+});
+
+async function startBot(prefix: string, env: Record<string, string>): Promise<Bot> {
+  const child = spawnSupervised(process.execPath, ["test/fixtures/bot.mjs"], {
+    env: { ...process.env, REDIS_URL: redis.url, PREFIX: prefix, SECRET, ...env },
+  });
+  let said = "";
+  child.stdout.on("data", (chunk) => (said += chunk));
+  child.stderr.on("data", (chunk) => (said += chunk));
+  const bot: Bot = { child, output: () => said };
+  bots.push(bot);
+  if (env.RECEIVE === "1") bot.port = Number(await waitFor(() => /listening (\d+)/.exec(said)?.[1], 20_000, "the receiver", () => said));
+  return bot;
+}
+
+/** SIGKILL goes to the bot itself (the supervisor's child): that is the crash; the supervisor then exits with it. */
+async function stopBot(bot: Bot, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (bot.child.exitCode !== null || bot.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => bot.child.once("exit", resolve));
+  if (signal === "SIGKILL") for (const pid of childrenOf(bot.child.pid!)) process.kill(pid, "SIGKILL");
+  else bot.child.kill(signal);
+  await exited;
+}
+
+async function send(bot: Bot, request: Request): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${bot.port}/`, { method: "POST", headers: request.headers, body: await request.text() });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+const processed = async (prefix: string) => (await client.lrange(`${prefix}:processed`, 0, -1)).map(String);
+
+describe("the Redis queue across processes", () => {
+  it("two receivers given the same delivery at once: one stores it (202), the other says duplicate (200); it runs once", async () => {
+    const prefix = `two-${randomUUID()}`;
+    const [a, b] = await Promise.all([startBot(prefix, { RECEIVE: "1" }), startBot(prefix, { RECEIVE: "1" })]);
+    await startBot(prefix, { WORK: "1" });
+    for (let id = 1; id <= 20; id++) {
+      const request = delivery(messageEvent(id));
+      const statuses = await Promise.all([send(a!, request.clone()), send(b!, request.clone())]);
+      expect(statuses.sort()).toEqual([200, 202]);
+    }
+    await waitFor(async () => (await processed(prefix)).length >= 20, 30_000, "20 processed");
+    expect((await processed(prefix)).sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+  }, 60_000);
+
+  it("a worker killed with SIGKILL mid-job: its job runs to the end on another worker", async () => {
+    const prefix = `kill-${randomUUID()}`;
+    const receiver = await startBot(prefix, { RECEIVE: "1" });
+    const doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "1000", SLOW_MS: "60000" });
+    expect(await send(receiver, delivery(messageEvent(7, { content: "slow" })))).toBe(202);
+    await waitFor(() => doomed.output().includes("start 7 1"), 20_000, "the job to start", doomed.output);
+    const survivor = await startBot(prefix, { WORK: "1", LOCK_MS: "1000", SLOW_MS: "10" });
+    await stopBot(doomed, "SIGKILL");
+    await waitFor(() => survivor.output().includes("done 7"), 30_000, "the job to finish elsewhere", survivor.output);
+    expect(await processed(prefix)).toEqual(["7"]);
+  }, 60_000);
+});
+
+describe("Redis unreachable", () => {
+  it("answers 503 within the store timeout, acknowledges nothing, and recovers when Redis is back", async () => {
+    const port = await freePort();
+    const errors: unknown[] = [];
+    const queue = redisWebhookQueue({ connection: `redis://127.0.0.1:${port}`, prefix: `down-${randomUUID()}`, storeTimeoutMs: 500 });
+    const handler = createWebhookHandler({ secret: SECRET, queue, onError: (error) => void errors.push(error) });
+    let back: TestRedis | undefined;
+    try {
+      const response = await handler(delivery(messageEvent(1)));
+      expect(response.status).toBe(503);
+      expect(errors).toHaveLength(1);
+      back = await startRedis(port);
+      const ran: number[] = [];
+      queue.work((event) => void ran.push((event as { id: number }).id));
+      // A new message each time: an attempt that timed out may still be stored once Redis answers.
+      let id = 1;
+      const stored = await waitFor(async () => ((await handler(delivery(messageEvent(++id)))).status === 202 ? id : undefined), 30_000, "the receiver to recover");
+      await waitFor(() => ran.includes(stored), 30_000, "the stored delivery to run");
+    } finally {
+      await queue.close();
+      await back?.stop();
+    }
+  }, 60_000);
+
+  it("Redis going away while receiving: 503 from then on, never a 2xx that was not stored", async () => {
+    const own = await startRedis();
+    const errors: unknown[] = [];
+    const queue = redisWebhookQueue({ connection: own.url, prefix: `away-${randomUUID()}`, storeTimeoutMs: 500 });
+    const handler = createWebhookHandler({ secret: SECRET, queue, onError: (error) => void errors.push(error) });
+    try {
+      expect((await handler(delivery(messageEvent(1)))).status).toBe(202);
+      await own.stop();
+      for (let id = 2; id <= 4; id++) expect((await handler(delivery(messageEvent(id)))).status).toBe(503);
+      expect(errors.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
+});
+
+describe("chaos", () => {
+  it("a few hundred deliveries with duplicates, retries, flaky handlers and a worker killed mid-run: every acknowledged delivery processed, none twice but the killed worker's", async () => {
+    const prefix = `chaos-${randomUUID()}`;
+    const receivers = await Promise.all([startBot(prefix, { RECEIVE: "1" }), startBot(prefix, { RECEIVE: "1" })]);
+    const steady = await startBot(prefix, { WORK: "1", LOCK_MS: "1000", SLOW_MS: "300" });
+    // The doomed worker's slow jobs take long, so that it surely has some in hand when it is killed.
+    let doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "1000", SLOW_MS: "20000" });
+    const firstDoomed = doomed;
+    const inHand = () => [...firstDoomed.output().matchAll(/^start (\d+) \d+$/gm)].map((m) => m[1]!)
+      .filter((id) => !new RegExp(`^(done|fail) ${id}$`, "m").test(firstDoomed.output()));
+    const acknowledged = new Set<string>();
+    const statuses: number[] = [];
+    const pick = (i: number) => receivers[i % 2]!;
+    const deliver = async (i: number, request: Request, id: string) => {
+      const status = await send(pick(i), request);
+      statuses.push(status);
+      if (status === 200 || status === 202) acknowledged.add(id);
+    };
+
+    const total = 300;
+    const sends: Promise<void>[] = [];
+    for (let i = 1; i <= total; i++) {
+      const content = i % 17 === 0 ? "slow" : i % 11 === 0 ? "flaky" : `message ${i}`;
+      const event = messageEvent(i, { content });
+      const deliveryId = randomUUID();
+      const now = Math.floor(Date.now() / 1000);
+      const original = delivery(event, { deliveryId, timestamp: now });
+      sends.push(deliver(i, original, String(i)));
+      if (i % 5 === 0) sends.push(deliver(i + 1, delivery(event), String(i))); // chatwoot#11901: a new delivery id, the other receiver
+      if (i % 7 === 0) sends.push(deliver(i, delivery(event, { deliveryId, timestamp: now + 1 }), String(i))); // an agent-bot retry
+      if (i === Math.floor(total / 2)) {
+        await Promise.all(sends.splice(0));
+        await waitFor(() => inHand().length > 0, 30_000, "the doomed worker to hold a job", firstDoomed.output);
+        await stopBot(doomed, "SIGKILL"); // a crash with jobs in hand
+        doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "1000", SLOW_MS: "300" });
+      }
+      if (sends.length >= 16) await Promise.all(sends.splice(0));
+    }
+    await Promise.all(sends);
+
+    expect(new Set(statuses)).toEqual(new Set([200, 202]));
+    const killedMidRun = new Set(inHand());
+    expect(killedMidRun.size).toBeGreaterThan(0);
+    let seen = 0;
+    await waitFor(async () => (seen = new Set(await processed(prefix)).size) >= acknowledged.size, 90_000, "every acknowledged delivery processed",
+      () => `${seen} of ${acknowledged.size}`);
+    const done = await processed(prefix);
+    const counts = new Map<string, number>();
+    for (const id of done) counts.set(id, (counts.get(id) ?? 0) + 1);
+    expect([...acknowledged].filter((id) => !counts.has(id))).toEqual([]);
+    const twice = [...counts].filter(([id, count]) => count > 1 && !killedMidRun.has(id));
+    expect(twice).toEqual([]);
+    console.log(`chaos: ${statuses.length} deliveries, ${statuses.filter((s) => s === 202).length} stored, ${statuses.filter((s) => s === 200).length} duplicates, ${acknowledged.size} messages, ${done.length} runs, ${killedMidRun.size} cut short by the SIGKILL`);
+    expect(alive(steady.child.pid!)).toBe(true);
+  }, 180_000);
+});
