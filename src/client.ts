@@ -8,6 +8,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { authMiddleware, checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
 import { createLimiter, unlimited } from "./concurrency.js";
 import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
+import { createReconciler } from "./idempotency.js";
 import { logged, type Logger } from "./logging.js";
 import { createMessages, type MessagesResource } from "./messages.js";
 import { LightRequest, sendWith } from "./request.js";
@@ -43,6 +44,8 @@ export interface ChatwootClientOptions {
   middleware?: Middleware[];
   /** At most this many creates, status updates and deletes in flight; the rest wait. Default: no limit. */
   maxConcurrentWrites?: number;
+  /** "auto": every create gets an idempotency key, so that an ambiguous failure is reconciled, never re-sent blindly. */
+  idempotencyKeys?: "auto" | "off";
 }
 
 export interface CallOptions {
@@ -54,8 +57,14 @@ export interface CallOptions {
 }
 
 export interface CreateCallOptions extends CallOptions {
-  /** Also retry this create after a timeout, a 5xx or a broken connection (it may be posted twice). */
+  /** Also retry this create after a timeout, a 5xx or a broken connection (it may be posted twice). Ignored with an idempotency key. */
   unsafeRetries?: boolean;
+  /**
+   * Makes the create idempotent: the same key resolves with the same message, and after an
+   * ambiguous failure the message is looked for before it is sent again. Derive it from what you
+   * answer (e.g. `reply-${incomingMessageId}`). Stored in content_attributes.chatwoot_messages_key.
+   */
+  idempotencyKey?: string;
 }
 
 export interface ChatwootClient {
@@ -150,7 +159,9 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
   };
 
   const writes = options.maxConcurrentWrites === undefined ? unlimited : createLimiter(options.maxConcurrentWrites);
-  return Object.freeze({ messages: createMessages(send, { unsafeRetries: options.unsafeRetries === true, writes }), raw });
+  const reconciler = createReconciler({ waitMs: backoff.initialMs * 2, resends: Math.max(2, maxRetries), logger });
+  const autoKeys = options.idempotencyKeys === "auto";
+  return Object.freeze({ messages: createMessages(send, { unsafeRetries: options.unsafeRetries === true, writes, reconciler, autoKeys }), raw });
 }
 
 /** Typed data from a 2xx answer, a typed error from anything else. */

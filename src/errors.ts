@@ -92,6 +92,23 @@ export class InvalidResponseError extends ChatwootError {
   }
 }
 
+/**
+ * A create whose outcome cannot be known: it may or may not have been posted, and the client
+ * could not find out (a bot token may not list messages; the server dropped the marker). Nothing
+ * was re-sent. Look for the message yourself, or accept the risk and send again.
+ */
+export class UnknownOutcomeError extends ChatwootError {
+  override name = "UnknownOutcomeError";
+  /** Whether the request may have reached the server. */
+  readonly requestSent: boolean;
+  readonly idempotencyKey: string | undefined;
+  constructor(message: string, { requestSent, idempotencyKey, cause }: { requestSent: boolean; idempotencyKey: string | undefined; cause?: unknown }) {
+    super(message, { cause });
+    this.requestSent = requestSent;
+    this.idempotencyKey = idempotencyKey;
+  }
+}
+
 /** Refused before sending: nothing went over the wire. `parameter` names what is wrong. */
 export class ValidationError extends ChatwootError {
   override name = "ValidationError";

@@ -22,6 +22,7 @@ export {
   RedirectError,
   ServerError,
   TimeoutError,
+  UnknownOutcomeError,
   UnprocessableEntityError,
   ValidationError,
 } from "./errors.js";

@@ -6,17 +6,23 @@
  */
 import type { CallOptions, CreateCallOptions, Send } from "./client.js";
 import type { Limiter } from "./concurrency.js";
+import type { Reconciler } from "./idempotency.js";
+import { withMarker } from "./marker.js";
 import { hasFiles, toFormData } from "./multipart.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "./retry.js";
 import type { CreateMessageBody, ListMessagesQuery, Message, MessageList, UpdateMessageStatusRequest, paths } from "./types.js";
-import { validateCreateBody, validateId, validateListQuery, validateStatusBody } from "./validate.js";
+import { validateCreateBody, validateId, validateIdempotencyKey, validateListQuery, validateStatusBody } from "./validate.js";
 
 const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages" satisfies keyof paths;
 const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}" satisfies keyof paths;
 
 export interface MessagesResource {
-  /** Posts a message (or, with `private: true`, a note). Files in `attachments` send it as multipart. Not retried where it may have been posted, unless `unsafeRetries`. */
+  /**
+   * Posts a message (or, with `private: true`, a note). Files in `attachments` send it as multipart.
+   * Not retried where it may have been posted, unless `unsafeRetries`; with an `idempotencyKey`, an
+   * ambiguous failure is reconciled: the message is looked for, and sent again only when absent.
+   */
   create(conversationId: number | string, body: CreateMessageBody, options?: CreateCallOptions): Promise<Message>;
   /** One page, oldest first: the latest 20, or around the `before`/`after` message ids. */
   list(conversationId: number | string, query?: ListMessagesQuery, options?: CallOptions): Promise<MessageList>;
@@ -33,22 +39,42 @@ export interface MessagesSettings {
   unsafeRetries: boolean;
   /** Queues writes beyond the client's maxConcurrentWrites. */
   writes: Limiter;
+  /** Finds out what an ambiguous keyed create did. */
+  reconciler: Reconciler;
+  /** `idempotencyKeys: "auto"`: a key for every create. */
+  autoKeys: boolean;
 }
 
-export function createMessages(send: Send, { unsafeRetries, writes }: MessagesSettings): MessagesResource {
+export function createMessages(send: Send, { unsafeRetries, writes, reconciler, autoKeys }: MessagesSettings): MessagesResource {
   const messages: MessagesResource = {
     async create(conversationId, body, options) {
       const conversation_id = validateId("conversationId", conversationId);
       validateCreateBody(body);
-      const unsafe = options?.unsafeRetries ?? unsafeRetries;
-      return writes(() => send<Message>({
+      const key = options?.idempotencyKey === undefined ? (autoKeys ? crypto.randomUUID() : undefined) : validateIdempotencyKey(options.idempotencyKey);
+      // Every message this package posts carries the marker (the echo guard relies on it); a keyed one carries its key.
+      const marked = { ...body, content_attributes: withMarker(body.content_attributes, key) } as CreateMessageBody;
+      // A keyed create is never retried blindly: reconciling is what makes a second send safe.
+      const unsafe = key === undefined && (options?.unsafeRetries ?? unsafeRetries);
+      const post = () => writes(() => send<Message>({
         method: "POST",
         path: MESSAGES,
         params: { conversation_id },
-        body,
-        form: hasFiles(body) ? () => toFormData(body) : undefined,
+        body: marked,
+        form: hasFiles(marked) ? () => toFormData(marked) : undefined,
         policy: unsafe ? retryIdempotent : retryCreate,
       }, options), options?.signal);
+      if (key === undefined) {
+        const message = await post();
+        reconciler.check(message, undefined);
+        return message;
+      }
+      return reconciler.create({
+        scope: `${options?.accountId ?? ""}/${conversation_id}`,
+        key,
+        post,
+        list: (query) => messages.list(conversation_id, query, options),
+        signal: options?.signal,
+      });
     },
 
     async list(conversationId, query, options) {

@@ -51,8 +51,17 @@ export function validateId(parameter: string, value: unknown): number {
   throw new ValidationError(parameter, `must be a positive integer or a string of digits, got ${show(value)}`);
 }
 
+/** A non-empty string of printable characters, at most 200 (it is stored in the message). */
+export function validateIdempotencyKey(key: unknown): string {
+  if (typeof key !== "string" || !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ValidationError("options.idempotencyKey", `must be 1 to 200 printable ASCII characters without spaces, got ${show(key)}`);
+  }
+  return key;
+}
+
 export interface CallOptionsInput {
   maxConcurrentWrites?: unknown;
+  idempotencyKeys?: unknown;
   accountId?: unknown;
   signal?: unknown;
   timeoutMs?: unknown;
@@ -68,7 +77,10 @@ export function validateTransportOptions(options: CallOptionsInput, prefix = "op
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES)) {
     throw new ValidationError(`${prefix}.maxRetries`, `must be a whole number from 0 to ${MAX_RETRIES}, got ${show(maxRetries)}`);
   }
-  const { maxConcurrentWrites } = options;
+  const { maxConcurrentWrites, idempotencyKeys } = options;
+  if (idempotencyKeys !== undefined && idempotencyKeys !== "auto" && idempotencyKeys !== "off") {
+    throw new ValidationError(`${prefix}.idempotencyKeys`, `must be "auto" or "off", got ${show(idempotencyKeys)}`);
+  }
   if (maxConcurrentWrites !== undefined && !(Number.isInteger(maxConcurrentWrites) && (maxConcurrentWrites as number) >= 1)) {
     throw new ValidationError(`${prefix}.maxConcurrentWrites`, `must be a whole number of 1 or more, got ${show(maxConcurrentWrites)}`);
   }

@@ -1,0 +1,35 @@
+/**
+ * The mark this package puts on every message it posts: a namespaced key in `content_attributes`,
+ * which current Chatwoot servers store and return, in the REST list and in webhooks, and which the
+ * contact never sees. Its value is the create's idempotency key, or `true` when there is none.
+ * Never `source_id`: on every channel but API inboxes a `source_id` on an outgoing message means
+ * "came from the channel", and the message is never delivered.
+ */
+export const MARKER = "chatwoot_messages_key";
+
+type Attributes = Record<string, unknown>;
+
+/** `content_attributes` with the mark added, in the form it came in (an object, or a JSON string as multipart sends it). */
+export function withMarker(attributes: unknown, key: string | undefined): Attributes | string {
+  const value = key ?? true;
+  if (typeof attributes === "string") return JSON.stringify({ ...parseObject(attributes), [MARKER]: value });
+  return { ...((attributes ?? {}) as Attributes), [MARKER]: value };
+}
+
+/** The mark a message carries: its key, `true`, or undefined for a message this package did not post. */
+export function markOf(message: { content_attributes?: unknown } | null | undefined): string | true | undefined {
+  const attributes = message?.content_attributes;
+  if (typeof attributes !== "object" || attributes === null) return undefined;
+  const value = (attributes as Attributes)[MARKER];
+  return typeof value === "string" || value === true ? value : undefined;
+}
+
+/** The server reads a JSON string that is not an object as `{}`; so do we. */
+function parseObject(text: string): Attributes {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Attributes) : {};
+  } catch {
+    return {};
+  }
+}
