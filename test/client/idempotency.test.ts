@@ -116,7 +116,7 @@ describe("idempotencyKey", () => {
     expect(chatwoot.messages).toHaveLength(0);
   });
 
-  it.each([["", "empty"], ["a b", "a space"], ["x".repeat(201), "too long"], [42, "a number"]])("refuses the key %j (%s) before sending", async (key: unknown) => {
+  it.each([["", "empty"], ["a b", "a space"], ["x".repeat(201), "too long"], [42, "a number"]])("refuses the key %j (%s) before sending", async (key: unknown, _why: string) => {
     const chatwoot = await fake();
     await expect(clientFor(chatwoot.url).messages.create(42, { content: "x" }, { idempotencyKey: key as string })).rejects.toBeInstanceOf(ValidationError);
     expect(chatwoot.posts()).toBe(0);
