@@ -37,6 +37,10 @@ export type { DeliveryStore } from "./webhooks/dedupe.js";
 export { memoryWebhookQueue } from "./webhooks/queue.js";
 export type { DeadLetter, EventHandler, QueueOptions, WebhookDelivery, WebhookQueue, WebhookWorker, WorkOptions } from "./webhooks/queue.js";
 export { toNodeListener } from "./webhooks/node.js";
+export { isOwnMessage, routeEvents } from "./webhooks/events.js";
+export type { EventHandlers, WebhookEventName, WebhookEventOf } from "./webhooks/events.js";
+export { signWebhook } from "./webhooks/sign.js";
+export type { SignWebhookOptions } from "./webhooks/sign.js";
 export type { NodeRequestLike, NodeResponseLike } from "./webhooks/node.js";
 export type {
   Attachment,

@@ -15,12 +15,17 @@ import { ValidationError } from "../errors.js";
 import type { WebhookEvent } from "../types.js";
 import { DEFAULT_MAX_BODY_BYTES, readLimited } from "./body.js";
 import { dedupeKey, memoryDeliveryStore, type DeliveryStore } from "./dedupe.js";
+import { isOwnMessage, routeEvents, type EventHandlers } from "./events.js";
 import type { EventHandler, WebhookQueue } from "./queue.js";
 import { checkSecrets, checkTolerance, header, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from "./verify.js";
 
 export interface WebhookHandlerOptions extends Pick<VerifyWebhookOptions, "secret" | "toleranceSeconds" | "allowUnsigned"> {
   /** Runs each new delivery, in the request (no queue). With a queue, give it to `queue.work` instead. */
   onEvent?: EventHandler;
+  /** A handler per event name, typed by event (no queue; with one, `queue.work(routeEvents({...}))`). Events without one are acknowledged and skipped. */
+  on?: EventHandlers;
+  /** Also deliver message events about messages this package posted (the echo guard drops them). Default false. */
+  includeOwnMessages?: boolean;
   /** Store deliveries here and answer; workers run them (`queue.work(onEvent)`). */
   queue?: WebhookQueue;
   /** Where a failing `onEvent` (or store) is reported. Default: console.error (a lost event should not be silent). */
@@ -45,9 +50,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   checkTolerance(options.toleranceSeconds);
   const maxBodyBytes = positive("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
   const deadlineMs = positive("deadlineMs", options.deadlineMs, 4_000);
-  const { queue, onEvent } = options;
-  if (queue && onEvent) throw new ValidationError("onEvent", "goes to queue.work(onEvent) when a queue is given: workers run it");
-  if (!queue && typeof onEvent !== "function") throw new ValidationError("onEvent", "is required: a function, or a queue whose workers run it");
+  const { queue, on } = options;
+  if (queue && (options.onEvent || on)) {
+    throw new ValidationError(options.onEvent ? "onEvent" : "on", "goes to queue.work() when a queue is given: workers run it (queue.work(routeEvents({...})) for handlers by event)");
+  }
+  if (!queue && typeof options.onEvent !== "function" && (typeof on !== "object" || on === null)) {
+    throw new ValidationError("onEvent", "is required: a function (or `on`, handlers by event), or a queue whose workers run it");
+  }
+  const routed = on ? routeEvents(on) : undefined;
+  const onEvent: EventHandler | undefined = queue ? undefined : async (event, delivery) => {
+    await routed?.(event, delivery);
+    await options.onEvent?.(event, delivery);
+  };
   const store = options.store ?? memoryDeliveryStore();
   const onError = options.onError ?? ((error: unknown) => console.error("chatwoot webhook handler failed:", error));
 
@@ -67,6 +81,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       if (!(error instanceof WebhookVerificationError)) throw error;
       return answer(error.reason === "invalid_body" ? 400 : 401, { error: error.message });
     }
+    // The echo guard: a bot's own replies come back as message_created; answering them would loop.
+    if (!options.includeOwnMessages && isOwnMessage(event)) return answer(200, { skipped: "own message" });
     const deliveryId = header(request.headers, "x-chatwoot-delivery");
     const key = dedupeKey(event, deliveryId);
 

@@ -6,6 +6,7 @@
  */
 import { ChatwootError, ValidationError } from "../errors.js";
 import type { WebhookEvent } from "../types.js";
+import { hmacMatches, signedBytes } from "./hmac.js";
 
 export type WebhookFailure =
   | "missing_signature"
@@ -66,12 +67,9 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
     fail("stale_timestamp", `X-Chatwoot-Timestamp is ${Math.round(skew)} s away from now (tolerance ${toleranceSeconds} s)`);
   }
 
-  const signed = concat(encoder.encode(`${timestamp.trim()}.`), body);
-  const expected = fromHex(hex) as BufferSource;
+  const signed = signedBytes(timestamp.trim(), body);
   let valid = false;
-  for (const secret of secrets) {
-    if ((valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), expected, signed as BufferSource))) break;
-  }
+  for (const secret of secrets) if ((valid = await hmacMatches(secret, signed, hex))) break;
   if (!valid) fail("signature_mismatch", "X-Chatwoot-Signature does not match the body and timestamp");
   return parseEvent(body);
 }
@@ -103,18 +101,6 @@ export function header(headers: WebhookHeaders, name: string): string | undefine
   return undefined;
 }
 
-// Importing the key costs more than the HMAC of a small body: keep a few, by secret.
-const keys = new Map<string, Promise<CryptoKey>>();
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    if (keys.size >= 16) keys.delete(keys.keys().next().value!);
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
 function parseEvent(body: Uint8Array): WebhookEvent {
   let event: unknown;
   try {
@@ -133,19 +119,6 @@ function toBytes(body: string | Uint8Array | ArrayBuffer): Uint8Array {
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   throw new ValidationError("rawBody", "must be a string, a Uint8Array or an ArrayBuffer: the body exactly as received");
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
-}
-
-function fromHex(hex: string): Uint8Array {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
 }
 
 function fail(reason: WebhookFailure, message: string): never {

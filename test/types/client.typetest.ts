@@ -1,5 +1,5 @@
 /** Compile-time tests of the public surface (npm run typecheck). */
-import { createChatwootClient, MessageType, type Message, type MessageList } from "../../src/index.js";
+import { createChatwootClient, createWebhookHandler, MessageType, type Message, type MessageList, type WebhookEventOf } from "../../src/index.js";
 
 const chatwoot = createChatwootClient({ baseUrl: "https://chat.example.com", apiAccessToken: "t", accountId: 1 });
 
@@ -72,4 +72,37 @@ export async function webhookTypes(rawBody: string, headers: Headers): Promise<v
   }
   // @ts-expect-error there is no message_deleted event: deletes arrive as message_updated
   if (event.event === "message_deleted") return;
+}
+
+export function handlersByEvent(): void {
+  createWebhookHandler({
+    secret: "s",
+    on: {
+      message_created(event) {
+        const type: "incoming" | "outgoing" | "template" = event.message_type;
+        const conversation: number = event.conversation.id;
+        void [type, conversation];
+      },
+      conversation_status_changed(event) {
+        const status: string = event.status;
+        // @ts-expect-error a conversation's status is a string, not a message's integer type
+        const asNumber: number = event.status;
+        void [status, asNumber];
+      },
+    },
+  });
+  createWebhookHandler({
+    secret: "s",
+    // @ts-expect-error an event Chatwoot never sends does not compile
+    on: { message_deleted() {} },
+  });
+  const created: WebhookEventOf<"message_created">["event"] = "message_created";
+  void created;
+}
+
+export async function idempotentCreate(): Promise<void> {
+  const message: Message = await chatwoot.messages.create(42, { content: "x" }, { idempotencyKey: "reply-1" });
+  void message;
+  // @ts-expect-error a key is a string
+  await chatwoot.messages.create(42, { content: "x" }, { idempotencyKey: 1 });
 }
