@@ -151,8 +151,11 @@ export interface webhooks {
          *     inboxes and agent bots all receive the same body. Check `X-Chatwoot-Signature` before trusting it
          *     (`verifyWebhook` in this package), and process each `X-Chatwoot-Delivery` once.
          *
-         *     Messages you created yourself through the API come back here too: use `source_id` or
-         *     `additional_attributes` to recognise them and avoid echo loops.
+         *     Messages you created yourself through the API come back here too. Recognise them by a key of your
+         *     own in `content_attributes` (stored and sent back by current servers; this package's client adds
+         *     `chatwoot_messages_key` and its handler drops those events), not by `source_id`: on every channel
+         *     but API inboxes an outgoing message with a `source_id` is taken as having come from the channel
+         *     and is never delivered.
          */
         post: operations["messageCreatedWebhook"];
         delete?: never;

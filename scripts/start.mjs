@@ -25,6 +25,9 @@ if (!ok) console.log("The spec has errors: fix them and save; the workbench keep
 const docs = await startDocsServer({ port: docsPort, docsPath, specPath: bundlePath });
 console.log(`Docs:  ${docs.url}`);
 console.log(`Mock:  http://127.0.0.1:${mockPort}  (Prism, --errors)`);
+console.log(`Try:   ${mockPort === 4010 ? "" : `MOCK_PORT=${mockPort} `}npx chatwoot-messages list 42      (the CLI against this mock)`);
+console.log(`       CHATWOOT_WEBHOOK_SECRET=dev npx chatwoot-messages webhooks listen --port 3000`);
+console.log(`       CHATWOOT_WEBHOOK_SECRET=dev npx chatwoot-messages webhooks trigger message_created --to http://127.0.0.1:3000/`);
 console.log(`Watching ${path.relative(process.cwd(), path.join(projectDir, "openapi")) || "openapi"}/ for changes. Ctrl-C stops.`);
 
 let timer;

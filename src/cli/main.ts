@@ -36,7 +36,8 @@ function mainUsage(env: Io["env"]): string {
 
 Commands:
 ${Object.values(messageCommands).map((c) => `  ${c.usage}`).join("\n")}
-  webhooks listen [--port N]
+  webhooks listen [--port N] [--redis URL]
+  webhooks trigger EVENT [--to URL] [--example NAME] [--duplicate | --retry | --stale]
 
 Run \`chatwoot-messages COMMAND --help\` for a command's options.
 

@@ -6,6 +6,7 @@ import { toNodeListener } from "../webhooks/node.js";
 import type { WebhookQueue } from "../webhooks/queue.js";
 import { port, positiveInteger, UsageError } from "./args.js";
 import { errorLine, printableJson, type Io } from "./output.js";
+import { trigger } from "./trigger.js";
 
 export const WEBHOOKS_USAGE = `usage: chatwoot-messages webhooks listen [--port 3000] [--host 127.0.0.1] [--allow-unsigned]
                                           [--redis URL] [--concurrency N]
@@ -20,8 +21,13 @@ printed by this process's worker; several of these processes can share one Redis
   --concurrency N           events the worker handles at once (with Redis), default 1
 `;
 
+/** `webhooks listen` or `webhooks trigger`. */
+export function webhooks(args: string[], io: Io): Promise<number> {
+  return args[0] === "trigger" ? trigger(args, io) : listen(args, io);
+}
+
 /** Resolves with the exit code once the receiver stops (SIGINT or SIGTERM). */
-export async function webhooks(args: string[], { out, err, env }: Io): Promise<number> {
+async function listen(args: string[], { out, err, env }: Io): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   let listenPort: number;
   let concurrency: number;
@@ -38,7 +44,7 @@ export async function webhooks(args: string[], { out, err, env }: Io): Promise<n
       out.write(WEBHOOKS_USAGE);
       return 0;
     }
-    if (parsed.positionals.join(" ") !== "listen") throw new UsageError("the webhooks command has one subcommand: listen");
+    if (parsed.positionals.join(" ") !== "listen") throw new UsageError("webhooks takes a subcommand: listen, or trigger EVENT");
     values = parsed.values;
     if (!(values.secret ?? env.CHATWOOT_WEBHOOK_SECRET)) throw new UsageError("a secret is needed: CHATWOOT_WEBHOOK_SECRET (or --secret)");
     listenPort = port(values.port, 3000);
