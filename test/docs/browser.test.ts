@@ -85,7 +85,7 @@ describe("the docs page in Chromium, offline", () => {
     }
     await page.getByText("message_created", { exact: true }).first().click();
     await page.getByText("X-Chatwoot-Signature", { exact: true }).first().waitFor();
-    for (const text of ["X-Chatwoot-Timestamp", "X-Chatwoot-Delivery", "An agent's reply"]) {
+    for (const text of ["X-Chatwoot-Timestamp", "X-Chatwoot-Delivery", "A message from the contact (non-ASCII text)"]) {
       expect(await page.getByText(text, { exact: true }).first().isVisible(), text).toBe(true);
     }
     await page.screenshot({ path: path.join(root, "build", "screenshots", "webhooks.png") });

@@ -137,9 +137,9 @@ describe("chaos", () => {
   it("a few hundred deliveries with duplicates, retries, flaky handlers and a worker killed mid-run: every acknowledged delivery processed, none twice but the killed worker's", async () => {
     const prefix = `chaos-${randomUUID()}`;
     const receivers = await Promise.all([startBot(prefix, { RECEIVE: "1" }), startBot(prefix, { RECEIVE: "1" })]);
-    const steady = await startBot(prefix, { WORK: "1", LOCK_MS: "1000", SLOW_MS: "300" });
+    const steady = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "300" });
     // The doomed worker's slow jobs take long, so that it surely has some in hand when it is killed.
-    let doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "1000", SLOW_MS: "20000" });
+    let doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "20000" });
     const firstDoomed = doomed;
     const inHand = () => [...firstDoomed.output().matchAll(/^start (\d+) \d+$/gm)].map((m) => m[1]!)
       .filter((id) => !new RegExp(`^(done|fail) ${id}$`, "m").test(firstDoomed.output()));
@@ -167,15 +167,15 @@ describe("chaos", () => {
         await Promise.all(sends.splice(0));
         await waitFor(() => inHand().length > 0, 30_000, "the doomed worker to hold a job", firstDoomed.output);
         await stopBot(doomed, "SIGKILL"); // a crash with jobs in hand
-        doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "1000", SLOW_MS: "300" });
+        doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "300" });
       }
       if (sends.length >= 16) await Promise.all(sends.splice(0));
     }
     await Promise.all(sends);
 
     expect(new Set(statuses)).toEqual(new Set([200, 202]));
-    const killedMidRun = new Set(inHand());
-    expect(killedMidRun.size).toBeGreaterThan(0);
+    expect(inHand().length).toBeGreaterThan(0);
+    const startedOnDoomed = new Set([...firstDoomed.output().matchAll(/^start (\d+) \d+$/gm)].map((m) => m[1]!));
     let seen = 0;
     await waitFor(async () => (seen = new Set(await processed(prefix)).size) >= acknowledged.size, 90_000, "every acknowledged delivery processed",
       () => `${seen} of ${acknowledged.size}`);
@@ -183,9 +183,15 @@ describe("chaos", () => {
     const counts = new Map<string, number>();
     for (const id of done) counts.set(id, (counts.get(id) ?? 0) + 1);
     expect([...acknowledged].filter((id) => !counts.has(id))).toEqual([]);
-    const twice = [...counts].filter(([id, count]) => count > 1 && !killedMidRun.has(id));
+    // Run twice is allowed only for a job the killed worker had started and BullMQ then took back from it as stalled
+    // (its worker died between the side effect and the acknowledgement).
+    const stalled = async (id: string) => Number(await client.hget(`${prefix}:chatwoot-webhooks:message_created.1.${id}`, "stc"));
+    const twice: string[] = [];
+    for (const [id, count] of counts) if (count > 1 && !(startedOnDoomed.has(id) && (await stalled(id)) >= 1)) twice.push(id);
     expect(twice).toEqual([]);
-    console.log(`chaos: ${statuses.length} deliveries, ${statuses.filter((s) => s === 202).length} stored, ${statuses.filter((s) => s === 200).length} duplicates, ${acknowledged.size} messages, ${done.length} runs, ${killedMidRun.size} cut short by the SIGKILL`);
+    const recovered = (await Promise.all([...startedOnDoomed].map(stalled))).filter((count) => count >= 1).length;
+    console.log(`chaos: ${statuses.length} deliveries, ${statuses.filter((s) => s === 202).length} stored, ${statuses.filter((s) => s === 200).length} duplicates, ${acknowledged.size} messages, ${done.length} runs, ${recovered} jobs taken back from the SIGKILLed worker`);
+    expect(recovered).toBeGreaterThan(0);
     expect(alive(steady.child.pid!)).toBe(true);
   }, 180_000);
 });
