@@ -1,11 +1,31 @@
 import { defineConfig } from "vitest/config";
 
+// Three projects: everything as users run it; the resource-method tests again on the general request
+// path (openapi-fetch), so that the direct path cannot drift from it; and the webhook tests again
+// with Web Crypto, as in runtimes without node:crypto.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/prism.setup.ts"],
-    setupFiles: ["test/exit-with-runner.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    setupFiles: ["test/exit-with-runner.ts"],
+    projects: [
+      {
+        extends: true,
+        test: { name: "default", include: ["test/**/*.test.ts"], globalSetup: ["test/prism.setup.ts"] },
+      },
+      {
+        extends: true,
+        test: { name: "general path", include: ["test/client/**/*.test.ts"], env: { CHATWOOT_TEST_PATH: "general" } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "web crypto",
+          include: ["test/webhooks/{verify,handler,sign,events}.test.ts"],
+          setupFiles: ["test/exit-with-runner.ts", "test/web-crypto-only.ts"],
+          env: { CHATWOOT_TEST_HMAC: "web-crypto" },
+        },
+      },
+    ],
   },
 });

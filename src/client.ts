@@ -8,6 +8,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { authMiddleware, checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
 import { createLimiter, unlimited } from "./concurrency.js";
 import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
+import { directSender } from "./direct.js";
 import { createReconciler } from "./idempotency.js";
 import { logged, type Logger } from "./logging.js";
 import { createMessages, type MessagesResource } from "./messages.js";
@@ -103,6 +104,9 @@ export type Send = <T>(operation: Operation, options: CallOptions | undefined) =
 /** openapi-fetch's `request`, without the per-path typing that messages.ts has already applied. */
 type AnyRequest = (method: Method, path: string, init: Record<string, unknown>) => Promise<RawOutcome>;
 
+/** For the project's own tests: every resource call through openapi-fetch, to check that the direct path cannot drift. */
+export const GENERAL_PATH = Symbol("chatwoot-messages.generalPath");
+
 export function createChatwootClient(options: ChatwootClientOptions): ChatwootClient {
   if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
   const token = checkToken(options.apiAccessToken);
@@ -121,10 +125,15 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
     fetch: sendWith(userFetch, origin) as (request: Request) => Promise<Response>,
     redirect: "manual",
   });
-  raw.use(authMiddleware(token, checkAuthHeader(options.authHeader), origin));
+  const authHeader = checkAuthHeader(options.authHeader);
+  raw.use(authMiddleware(token, authHeader, origin));
   for (const middleware of options.middleware ?? []) raw.use(middleware);
   const request = raw.request as unknown as AnyRequest;
   const logger = options.logger;
+  // Middleware and a fetch of your own see a real Request: they go through openapi-fetch. So does multipart.
+  const direct = userFetch || options.middleware?.length || (options as { [GENERAL_PATH]?: boolean })[GENERAL_PATH]
+    ? undefined
+    : directSender(baseUrl, origin, authHeader, token);
 
   const send: Send = async (operation, call) => {
     validateTransportOptions(call ?? {});
@@ -141,7 +150,9 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
       () => withTimeout(call?.timeoutMs ?? timeoutMs, signal, async (attemptSignal) => {
         try {
           const outcome = await logged(logger, line, () =>
-            request(method, path, { params, body, ...(form ? { bodySerializer: form } : {}), parseAs: "text", signal: attemptSignal }),
+            direct && !form
+              ? direct({ method, path, pathParams: params.path, query, body, signal: attemptSignal })
+              : request(method, path, { params, body, ...(form ? { bodySerializer: form } : {}), parseAs: "text", signal: attemptSignal }),
           );
           return readOutcome(outcome, token);
         } catch (error) {

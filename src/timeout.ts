@@ -1,8 +1,10 @@
 /**
  * One deadline per attempt, tied to the caller's signal. Our own AbortController (rather than
  * AbortSignal.any) keeps nothing on the caller's signal once the attempt is over, and its abort
- * reason is already the error the caller should see.
+ * reason is already the error the caller should see. The deadline itself is an entry in the
+ * shared timer of deadlines.ts, not a timer of its own.
  */
+import { deadlines } from "./deadlines.js";
 import { AbortError, TimeoutError } from "./errors.js";
 import { onAbort } from "./signals.js";
 
@@ -13,10 +15,7 @@ export async function withTimeout<T>(
 ): Promise<T> {
   throwIfAborted(callerSignal);
   const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new TimeoutError(`No complete answer within ${timeoutMs} ms`)),
-    timeoutMs,
-  );
+  const cancel = deadlines.schedule(timeoutMs, () => controller.abort(new TimeoutError(`No complete answer within ${timeoutMs} ms`)));
   const unsubscribe = onAbort(callerSignal, () => controller.abort(abortError(callerSignal)));
   try {
     return await attempt(controller.signal);
@@ -25,7 +24,7 @@ export async function withTimeout<T>(
     if (controller.signal.aborted) throw controller.signal.reason;
     throw error;
   } finally {
-    clearTimeout(timer);
+    cancel();
     unsubscribe();
   }
 }

@@ -23,6 +23,8 @@ export function contenders(url) {
   const sdk = new Figuro({ config: { basePath: url, token: TOKEN } });
   return {
     "raw fetch": () => rawCreate(target),
+    // The same as the baseline, measured as a contender: its ratio shows the noise of the method.
+    "raw fetch (control)": () => rawCreate(target),
     // What any client with a timeout pays in undici: the same request with a 30 s AbortSignal.
     "raw fetch + timeout signal": async () => {
       const controller = new AbortController();
@@ -59,27 +61,34 @@ async function rawCreate(target, signal) {
   return response.json();
 }
 
-/** Runs each contender `calls` times per round, rounds interleaved, after a warm-up. */
+/**
+ * Runs each contender `calls` times per round, in many short rounds with the order alternating,
+ * after a warm-up. A contender's ratio is the median over rounds of (its median / the first
+ * contender's median in the same round), so that drift of the machine between rounds cancels out.
+ */
 export async function measure(runs, { rounds, calls, warmup }) {
-  const samples = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+  const names = Object.keys(runs);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  const ratios = Object.fromEntries(names.map((name) => [name, []]));
   for (const run of Object.values(runs)) for (let i = 0; i < warmup; i++) await run();
   for (let round = 0; round < rounds; round++) {
     const order = Object.entries(runs);
     if (round % 2) order.reverse(); // no contender always goes first
+    const medians = {};
     for (const [name, run] of order) {
+      const times = [];
       for (let i = 0; i < calls; i++) {
         const started = performance.now();
         await run();
-        samples[name].push(performance.now() - started);
+        times.push(performance.now() - started);
       }
+      samples[name].push(...times);
+      medians[name] = median(times);
     }
+    for (const name of names) ratios[name].push(medians[name] / medians[names[0]]);
   }
-  return summarize(samples);
-}
-
-export function summarize(samples) {
-  const base = median(Object.values(samples)[0]);
-  return Object.entries(samples).map(([name, times]) => {
+  return names.map((name) => {
+    const times = samples[name];
     const sorted = [...times].sort((a, b) => a - b);
     const mean = times.reduce((sum, t) => sum + t, 0) / times.length;
     return {
@@ -88,7 +97,7 @@ export function summarize(samples) {
       medianMs: round3(median(sorted)),
       p99Ms: round3(sorted[Math.floor(sorted.length * 0.99)]),
       callsPerSecond: Math.round(1000 / mean),
-      ratioToRawFetch: Math.round((median(sorted) / base) * 100) / 100,
+      ratioToRawFetch: Math.round(median(ratios[name]) * 100) / 100,
     };
   });
 }

@@ -1,5 +1,5 @@
 // The benchmark's Chatwoot stand-in, run as its own process so that it does not share the
-// clients' event loop: create answers a fixed real-shaped message, list a 100-message page.
+// clients' event loop: create answers a fixed real-shaped message, list a 20-message page (the default page).
 import { createServer } from "node:http";
 
 const message = (id) => ({
@@ -10,7 +10,7 @@ const message = (id) => ({
 const created = JSON.stringify(message(1234));
 const page = JSON.stringify({
   meta: { labels: [], additional_attributes: {}, contact: { id: 501, name: "Alex", type: "contact" }, agent_last_seen_at: null, assignee_last_seen_at: null },
-  payload: Array.from({ length: 100 }, (_, i) => message(1000 + i)),
+  payload: Array.from({ length: 20 }, (_, i) => message(1000 + i)),
 });
 
 const server = createServer((request, response) => {

@@ -1,27 +1,46 @@
 /**
- * Chatwoot's webhook signature: hex HMAC-SHA256(secret, "{timestamp}.{raw body}"), with Web
- * Crypto so that it runs in every runtime. `verify` compares in constant time.
+ * Chatwoot's webhook signature: hex HMAC-SHA256(secret, "{timestamp}.{raw body}"). Where the
+ * runtime has node:crypto (Node ≥ 20.16, Deno, Bun: `process.getBuiltinModule`), its synchronous
+ * HMAC is used, over the body as given (no copy); elsewhere (browsers, edge runtimes) Web Crypto,
+ * with the imported key cached per secret. No static import of a Node module: the main entry
+ * stays portable. Both compare in constant time.
  */
+interface NodeCrypto {
+  createHmac(algorithm: "sha256", key: string): { update(data: string | Uint8Array): { update(data: string | Uint8Array): { digest(): Uint8Array } } };
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+}
+
+const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:crypto") as
+  | NodeCrypto
+  | undefined;
+
+/** Which implementation this runtime uses. */
+export const hmacImplementation: "node:crypto" | "web-crypto" = nodeCrypto ? "node:crypto" : "web-crypto";
+
 const encoder = new TextEncoder();
 
-/** The bytes Chatwoot signs. */
-export function signedBytes(timestamp: string, body: Uint8Array): Uint8Array {
+/** Whether `hex` (64 hex digits) is the signature of `{timestamp}.{body}` under `secret`. */
+export async function hmacMatches(secret: string, timestamp: string, body: string | Uint8Array, hex: string): Promise<boolean> {
+  if (nodeCrypto) return nodeCrypto.timingSafeEqual(nodeCrypto.createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest(), fromHex(hex));
+  return crypto.subtle.verify("HMAC", await hmacKey(secret), fromHex(hex) as BufferSource, signedBytes(timestamp, body) as BufferSource);
+}
+
+/** The lowercase hex signature of `{timestamp}.{body}` under `secret`. */
+export async function hmacHex(secret: string, timestamp: string, body: string | Uint8Array): Promise<string> {
+  const mac = nodeCrypto
+    ? nodeCrypto.createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest()
+    : new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), signedBytes(timestamp, body) as BufferSource));
+  return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Web Crypto signs one buffer: the prefix and the body, joined. */
+function signedBytes(timestamp: string, body: string | Uint8Array): Uint8Array {
+  if (typeof body === "string") return encoder.encode(`${timestamp}.${body}`);
   const prefix = encoder.encode(`${timestamp}.`);
   const joined = new Uint8Array(prefix.length + body.length);
   joined.set(prefix);
   joined.set(body, prefix.length);
   return joined;
-}
-
-/** Whether `hex` is the signature of `signed` under `secret`. */
-export async function hmacMatches(secret: string, signed: Uint8Array, hex: string): Promise<boolean> {
-  return crypto.subtle.verify("HMAC", await hmacKey(secret), fromHex(hex) as BufferSource, signed as BufferSource);
-}
-
-/** The lowercase hex signature of `signed` under `secret`. */
-export async function hmacHex(secret: string, signed: Uint8Array): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), signed as BufferSource));
-  return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 // Importing the key costs more than the HMAC of a small body: keep a few, by secret.

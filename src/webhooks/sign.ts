@@ -3,7 +3,7 @@
  * the headers of a POST whose body is `body`. No Node-only code.
  */
 import { ValidationError } from "../errors.js";
-import { hmacHex, signedBytes } from "./hmac.js";
+import { hmacHex } from "./hmac.js";
 
 export interface SignWebhookOptions {
   /** The exact body that will be sent (a string, or its bytes). */
@@ -18,11 +18,10 @@ export interface SignWebhookOptions {
 export async function signWebhook({ body, secret, timestamp = Math.floor(Date.now() / 1000), deliveryId = crypto.randomUUID() }: SignWebhookOptions): Promise<Record<string, string>> {
   if (typeof secret !== "string" || secret === "") throw new ValidationError("secret", "is required");
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new ValidationError("timestamp", `must be whole seconds since 1970, got ${String(timestamp)}`);
-  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   return {
     "content-type": "application/json",
     "x-chatwoot-delivery": deliveryId,
     "x-chatwoot-timestamp": String(timestamp),
-    "x-chatwoot-signature": `sha256=${await hmacHex(secret, signedBytes(String(timestamp), bytes))}`,
+    "x-chatwoot-signature": `sha256=${await hmacHex(secret, String(timestamp), body)}`,
   };
 }

@@ -8,11 +8,12 @@ const root = new URL("../..", import.meta.url).pathname;
 
 it("the benchmark runs and writes its report", async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", "scripts/bench.mjs", "--quick"], { cwd: root });
-  for (const name of ["raw fetch", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk", "ratioToRawFetch", "gzippedBytes", "verifyWebhook (Web Crypto)", "Redis queue (BullMQ)", "ackedPerSecond"]) {
+  for (const name of ["raw fetch", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk", "ratioToRawFetch", "gzippedBytes", "verifyWebhook (node:crypto)", "ratioToReference", "Redis queue (BullMQ)", "ackedPerSecond", "goals"]) {
     expect(stdout).toContain(name);
   }
   const report = JSON.parse(readFileSync(`${root}build/bench/quick.json`, "utf8"));
-  expect(report.create.map((row: { name: string }) => row.name)).toEqual(["raw fetch", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk"]);
+  expect(report.create.map((row: { name: string }) => row.name)).toEqual(["raw fetch", "raw fetch (control)", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk"]);
+  expect(report.goals.map((row: { goal: string }) => row.goal)).toHaveLength(5);
   expect(report.create[0].ratioToRawFetch).toBe(1);
   expect(report.bundle.map((row: { name: string }) => row.name)).toEqual([
     "chatwoot-messages (client)",

@@ -1,7 +1,8 @@
 import type { Middleware } from "openapi-fetch";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { GENERAL_PATH } from "../../src/client.js";
 import { ConnectionError, createChatwootClient, RedirectError, ValidationError } from "../../src/index.js";
-import { TOKEN, clientFor } from "../helpers/client.js";
+import { TOKEN, clientFor, requestPath } from "../helpers/client.js";
 import { json, message, startServer, type TestServer } from "../helpers/http-server.js";
 
 const servers: TestServer[] = [];
@@ -114,6 +115,42 @@ describe("account", () => {
     const target = await server((_request, response) => json(response, 200, message(1)));
     await clientFor(target.url, { accountId: 3 }).messages.delete(42, 1, { accountId: "8" });
     expect(target.requests[0]!.url).toBe("/api/v1/accounts/8/conversations/42/messages/1");
+  });
+});
+
+describe("the two request paths", () => {
+  it("send byte-for-byte the same requests: method, URL and query, headers, body", async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const target = await server((request, response) => {
+      const { host: _host, connection: _connection, "content-length": _length, ...headers } = request.headers;
+      seen.push({ method: request.method, url: request.url, headers, body: request.body.toString() });
+      json(response, 200, request.method === "GET" ? { payload: [] } : message(1));
+    });
+    const run = async (client: ReturnType<typeof clientFor>) => {
+      await client.messages.list(42, { before: 1200, filter_internal_messages: true });
+      await client.messages.list(42, { after: 0 });
+      await client.messages.create(42, { content: "héllo & <b>", private: true, content_attributes: { in_reply_to: 7 } });
+      await client.messages.updateStatus(42, 7, { status: "failed", external_error: "no route" });
+      await client.messages.delete(42, 7, { accountId: 9 });
+    };
+    await run(clientFor(target.url));
+    const direct = seen.splice(0);
+    await run(createChatwootClient({ baseUrl: target.url, apiAccessToken: TOKEN, accountId: 1, [GENERAL_PATH]: true } as never));
+    expect(direct).toEqual(seen);
+    expect(direct.map((request) => request.url)).toContain("/api/v1/accounts/1/conversations/42/messages?before=1200&filter_internal_messages=true");
+  });
+
+  it(`this run's resource calls take the ${requestPath} path`, async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    const spy = vi.spyOn(globalThis, "fetch");
+    try {
+      await clientFor(target.url).messages.delete(42, 1);
+      const init = spy.mock.calls[0]![1] as RequestInit;
+      // The direct path hands fetch one plain headers object; openapi-fetch's request carries a Headers.
+      expect(init.headers instanceof Headers ? "general" : "direct").toBe(requestPath);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -1,4 +1,7 @@
-import { createChatwootClient, type ChatwootClientOptions } from "../../src/index.js";
+import { createChatwootClient, GENERAL_PATH, type ChatwootClientOptions } from "../../src/client.js";
+
+/** Which request path the resource methods take in this run (the "general path" vitest project sets it). */
+export const requestPath = process.env.CHATWOOT_TEST_PATH === "general" ? "general" : "direct";
 
 export const TOKEN = "tok_9f8e7d6c5b4a3210SECRET";
 
@@ -10,7 +13,8 @@ export function clientFor(baseUrl: string, options: Partial<ChatwootClientOption
     accountId: 1,
     backoff: { initialMs: 5, maxMs: 20, maxRetryAfterMs: 2_000 },
     ...options,
-  });
+    ...(requestPath === "general" ? { [GENERAL_PATH]: true } : {}),
+  } as ChatwootClientOptions);
 }
 
 /** Middleware that sends a request to /messages/<scenario>, so that one test server can answer many scenarios. */

@@ -16,6 +16,14 @@ async function refusal(options: Partial<Parameters<typeof verifyWebhook>[0]>) {
   return (error as WebhookVerificationError).reason;
 }
 
+describe("the HMAC implementation", () => {
+  const expected = process.env.CHATWOOT_TEST_HMAC ?? "node:crypto";
+  it(`is ${expected} in this run (the "web crypto" project runs these tests as a runtime without node:crypto would)`, async () => {
+    const { hmacImplementation } = await import("../../src/webhooks/hmac.js");
+    expect(hmacImplementation).toBe(expected);
+  });
+});
+
 describe("verifyWebhook accepts", () => {
   it("a delivery signed as Chatwoot signs it, as a string, Uint8Array or ArrayBuffer, with Headers or a plain object", async () => {
     const bytes = new TextEncoder().encode(body);
