@@ -133,6 +133,91 @@ export interface paths {
         patch: operations["updateMessageStatus"];
         trace?: never;
     };
+    "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The numeric id of the account.
+                 * @example 1
+                 */
+                account_id: components["parameters"]["AccountId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+                /**
+                 * @description The global id of the message. It must belong to the conversation in the path, or the server answers 404.
+                 * @example 1234
+                 */
+                message_id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message to its channel again
+         * @description Hands a message to its channel again, typically one whose delivery `failed`. At the reference
+         *     commit the server marks it `sent`, **replaces its `content_attributes` with `{}`** (so this
+         *     package's `chatwoot_messages_key` marker is gone too), enqueues the delivery, and answers with
+         *     the message. Later servers lock the message, retry only `failed` ones and keep the content
+         *     attributes but `external_error`.
+         *
+         *     An unknown message id answers **422**, not 404: the action catches every error itself. Only
+         *     user tokens may retry; an agent bot's token gets 401.
+         */
+        post: operations["retryMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}/translate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The numeric id of the account.
+                 * @example 1
+                 */
+                account_id: components["parameters"]["AccountId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+                /**
+                 * @description The global id of the message. It must belong to the conversation in the path, or the server answers 404.
+                 * @example 1234
+                 */
+                message_id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Translate a message
+         * @description Translates a message's content with the account's translation integration and stores the
+         *     result in `content_attributes.translations` (which fires a `message_updated` webhook). When a
+         *     translation into that language is already stored, the answer is 200 with an empty body.
+         *
+         *     Only user tokens may translate; an agent bot's token gets 401. An unknown message id answers 404.
+         */
+        post: operations["translateMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     messageCreated: {
@@ -824,6 +909,24 @@ export interface components {
             /** @description The attributes that failed (`base` for whole-record rules). */
             attributes: string[];
         };
+        /** @description The language to translate the message into. */
+        TranslateMessageRequest: {
+            /**
+             * @description A language code of the account's translation provider, for example `es` or `pt-BR`. The
+             *     server passes it on as it is; the provider decides what it understands.
+             */
+            target_language?: string;
+        };
+        /**
+         * @description The translated content. The server also stores it in the message's
+         *     `content_attributes.translations`, keyed by language. When a translation into that language is
+         *     already stored, the server answers 200 with an **empty body** (the client resolves with `{}`):
+         *     read it from `content_attributes.translations`.
+         */
+        MessageTranslation: {
+            /** @description The message's content in the target language. */
+            content?: string;
+        };
         /** @description An agent or administrator, in the webhook form (with `email`, unlike the REST sender). */
         WebhookUserSender: {
             /** Format: int64 */
@@ -1192,6 +1295,19 @@ export interface components {
                 "application/json": components["schemas"]["RecordInvalidError"];
             };
         };
+        /**
+         * @description The retry failed. The action catches every error itself, an unknown message id included, and
+         *     answers `{"error": "<message>"}` with 422, not 404.
+         */
+        RetryRefused: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorMessage"];
+            };
+        };
         /** @description Any 2xx acknowledges the delivery; its body is ignored. Answer within the server's webhook timeout (5 s by default). */
         WebhookAccepted: {
             headers: {
@@ -1478,6 +1594,93 @@ export interface operations {
             403: components["responses"]["StatusUpdateForbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["RecordInvalid"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    retryMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The numeric id of the account.
+                 * @example 1
+                 */
+                account_id: components["parameters"]["AccountId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+                /**
+                 * @description The global id of the message. It must belong to the conversation in the path, or the server answers 404.
+                 * @example 1234
+                 */
+                message_id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message, queued for delivery again. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["RetryRefused"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    translateMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The numeric id of the account.
+                 * @example 1
+                 */
+                account_id: components["parameters"]["AccountId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+                /**
+                 * @description The global id of the message. It must belong to the conversation in the path, or the server answers 404.
+                 * @example 1234
+                 */
+                message_id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranslateMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The translated content (or an empty body when it was already stored). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTranslation"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
     };

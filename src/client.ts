@@ -96,6 +96,8 @@ export interface Operation {
   form?: (() => FormData) | undefined;
   /** Which failures may be retried. */
   policy: RetryPolicy;
+  /** What an empty 2xx answer means, where the server may send one; elsewhere it is an InvalidResponseError. */
+  emptyAnswer?: object;
 }
 
 /** How messages.ts sends: everything but describing the operation is handled here. */
@@ -154,7 +156,7 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
               ? direct({ method, path, pathParams: params.path, query, body, signal: attemptSignal })
               : request(method, path, { params, body, ...(form ? { bodySerializer: form } : {}), parseAs: "text", signal: attemptSignal }),
           );
-          return readOutcome(outcome, token);
+          return readOutcome(outcome, token, operation.emptyAnswer);
         } catch (error) {
           throw toChatwootError(error, origin);
         }
@@ -176,11 +178,12 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
 }
 
 /** Typed data from a 2xx answer, a typed error from anything else. */
-function readOutcome<T>({ data, error, response }: RawOutcome, token: string): T {
+function readOutcome<T>({ data, error, response }: RawOutcome, token: string, emptyAnswer?: object): T {
   if (!response.ok) {
     throw errorFromResponse(response.status, redact(error, token) as ChatwootErrorBody, redactHeaders(response.headers, token));
   }
   const status = response.status;
+  if ((data === undefined || data === "") && emptyAnswer) return { ...emptyAnswer } as T;
   if (typeof data !== "string" || data === "") {
     throw new InvalidResponseError(status, `${status} answer had an empty body where JSON was expected`);
   }

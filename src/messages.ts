@@ -12,10 +12,20 @@ import { hasFiles, toFormData } from "./multipart.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "./retry.js";
 import type { CreateMessageBody, ListMessagesQuery, Message, MessageList, UpdateMessageStatusRequest, paths } from "./types.js";
+import { ValidationError } from "./errors.js";
 import { validateCreateBody, validateId, validateIdempotencyKey, validateListQuery, validateStatusBody } from "./validate.js";
 
 const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages" satisfies keyof paths;
 const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}" satisfies keyof paths;
+const RETRY = `${MESSAGE}/retry` as const satisfies keyof paths;
+const TRANSLATE = `${MESSAGE}/translate` as const satisfies keyof paths;
+
+/** The 200 JSON body of an operation, from the generated `paths`: a spec edit to a response changes the method's type. */
+export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { 200: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : never;
 
 export interface MessagesResource {
   /**
@@ -23,15 +33,19 @@ export interface MessagesResource {
    * Not retried where it may have been posted, unless `unsafeRetries`; with an `idempotencyKey`, an
    * ambiguous failure is reconciled: the message is looked for, and sent again only when absent.
    */
-  create(conversationId: number | string, body: CreateMessageBody, options?: CreateCallOptions): Promise<Message>;
+  create(conversationId: number | string, body: CreateMessageBody, options?: CreateCallOptions): Promise<Answer<typeof MESSAGES, "post">>;
   /** One page, oldest first: the latest 20, or around the `before`/`after` message ids. */
-  list(conversationId: number | string, query?: ListMessagesQuery, options?: CallOptions): Promise<MessageList>;
+  list(conversationId: number | string, query?: ListMessagesQuery, options?: CallOptions): Promise<Answer<typeof MESSAGES, "get">>;
   /** Every message, newest first, walking back page by page with `before`. */
   iterate(conversationId: number | string, query?: IterateQuery, options?: CallOptions): AsyncGenerator<Message, void, undefined>;
   /** Records a delivery status (API channel inboxes only; others answer 403). */
-  updateStatus(conversationId: number | string, messageId: number | string, body: UpdateMessageStatusRequest, options?: CallOptions): Promise<Message>;
+  updateStatus(conversationId: number | string, messageId: number | string, body: UpdateMessageStatusRequest, options?: CallOptions): Promise<Answer<typeof MESSAGE, "patch">>;
   /** Soft-deletes a message and resolves with it as it now is. */
-  delete(conversationId: number | string, messageId: number | string, options?: CallOptions): Promise<Message>;
+  delete(conversationId: number | string, messageId: number | string, options?: CallOptions): Promise<Answer<typeof MESSAGE, "delete">>;
+  /** Hands a (failed) message to its channel again; the server then empties its content_attributes. An unknown id is a 422. Retried like a create: only when the server provably did not act. */
+  retry(conversationId: number | string, messageId: number | string, options?: CallOptions): Promise<Answer<typeof RETRY, "post">>;
+  /** Translates a message's content; resolves with `{}` when a translation into that language was already stored. */
+  translate(conversationId: number | string, messageId: number | string, targetLanguage: string, options?: CallOptions): Promise<Answer<typeof TRANSLATE, "post">>;
 }
 
 export interface MessagesSettings {
@@ -104,6 +118,26 @@ export function createMessages(send: Send, { unsafeRetries, writes, reconciler, 
         message_id: validateId("messageId", messageId),
       };
       return writes(() => send<Message>({ method: "DELETE", path: MESSAGE, params, policy: retryIdempotent }, options), options?.signal);
+    },
+
+    async retry(conversationId, messageId, options) {
+      const params = {
+        conversation_id: validateId("conversationId", conversationId),
+        message_id: validateId("messageId", messageId),
+      };
+      return writes(() => send<Message>({ method: "POST", path: RETRY, params, policy: retryCreate }, options), options?.signal);
+    },
+
+    async translate(conversationId, messageId, targetLanguage, options) {
+      const params = {
+        conversation_id: validateId("conversationId", conversationId),
+        message_id: validateId("messageId", messageId),
+      };
+      if (typeof targetLanguage !== "string" || targetLanguage.trim() === "") {
+        throw new ValidationError("targetLanguage", "is required: a language code such as \"es\"");
+      }
+      const body = { target_language: targetLanguage };
+      return send({ method: "POST", path: TRANSLATE, params, body, policy: retryIdempotent, emptyAnswer: {} }, options);
     },
   };
   return Object.freeze(messages);

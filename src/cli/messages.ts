@@ -62,6 +62,20 @@ export const messageCommands: Record<string, Command> = {
     run: (client, [conversation, message]) => client.messages.delete(conversation!, message!),
     summary: (message) => `deleted message ${(message as Message).id}`,
   },
+  retry: {
+    usage: "retry CONVERSATION MESSAGE",
+    options: {},
+    positionals: 2,
+    run: (client, [conversation, message]) => client.messages.retry(conversation!, message!),
+    summary: (message) => `message ${(message as Message).id} handed to its channel again (${(message as Message).status})`,
+  },
+  translate: {
+    usage: "translate CONVERSATION MESSAGE LANGUAGE",
+    options: {},
+    positionals: 3,
+    run: (client, [conversation, message, language]) => client.messages.translate(conversation!, message!, language!),
+    summary: (result) => printable((result as { content?: string }).content ?? "(already translated: see content_attributes.translations)"),
+  },
 };
 
 const TYPES = ["incoming", "outgoing", "activity", "template"];

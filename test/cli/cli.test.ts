@@ -40,9 +40,11 @@ describe("chatwoot-messages", () => {
     ]);
   });
 
-  it("status and delete", async () => {
+  it("status, delete, retry and translate", async () => {
     expect(await cli(["status", "42", "1242", "read"])).toMatchObject({ code: 0, stdout: "message 1242 is read\n" });
     expect(await cli(["delete", "42", "1239"])).toMatchObject({ code: 0, stdout: "deleted message 1239\n" });
+    expect(await cli(["retry", "42", "1243"])).toMatchObject({ code: 0, stdout: "message 1243 handed to its channel again (sent)\n" });
+    expect(await cli(["translate", "42", "1243", "es"])).toMatchObject({ code: 0, stdout: "Tu pedido fue enviado hoy.\n" });
   });
 
   it("an API error is one line with the status and Chatwoot's words, exit 1, never the token", async () => {
@@ -134,7 +136,7 @@ describe("chatwoot-messages", () => {
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining("usage: chatwoot-messages COMMAND") });
   });
 
-  it.each(["send", "list", "status", "delete"])("%s --help prints its usage", async (command) => {
+  it.each(["send", "list", "status", "delete", "retry", "translate"])("%s --help prints its usage", async (command) => {
     const result = await cli([command, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`usage: chatwoot-messages ${command}`);

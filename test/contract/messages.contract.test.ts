@@ -3,9 +3,9 @@
  * Prism's validation (no `sl-violations`), every example in the spec must come back through the
  * client as the value the spec shows, and every documented error status must become its class.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
-  ApiError, AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitError, UnprocessableEntityError,
+  createChatwootClient, ApiError, AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitError, UnprocessableEntityError,
   type ChatwootClient, type CreateMessageBody, type Message,
 } from "../../src/index.js";
 import { prismClient, requestExamples, responseExamples } from "../helpers/prism.js";
@@ -19,6 +19,8 @@ const invoke: Record<string, (client: ChatwootClient) => Promise<unknown>> = {
   createMessage: (c) => c.messages.create(42, { content: "Hello" }),
   updateMessageStatus: (c) => c.messages.updateStatus(42, 1234, { status: "read" }),
   deleteMessage: (c) => c.messages.delete(42, 1234),
+  retryMessage: (c) => c.messages.retry(42, 1243),
+  translateMessage: (c) => c.messages.translate(42, 1243, "es"),
   replaceMessageStatus: async (c) => {
     const { data, error, response } = await c.raw.PUT(MESSAGE, { params: { path }, body: { status: "delivered" } });
     if (!response.ok) throw Object.assign(new Error(`PUT ${response.status}`), { status: response.status, body: error });
@@ -111,6 +113,28 @@ describe("requests the client sends pass Prism's validation", () => {
     expect(seen.violations).toEqual([]);
   });
 
+  it("retry and translate (the spec's translate example)", async () => {
+    const { client, seen } = prismClient();
+    expect((await client.messages.retry(42, 1243)).status).toBe("sent");
+    for (const [, body] of requestExamples("translateMessage", "application/json")) {
+      expect(await client.messages.translate(42, 1243, (body as { target_language: string }).target_language)).toEqual({ content: expect.any(String) });
+    }
+    expect(seen.violations).toEqual([]);
+  });
+
+  it("the direct request path too (no middleware): every request example is accepted by Prism's validation", async () => {
+    // Without middleware the client calls fetch itself; Prism (--errors) answers an invalid request 422, which would reject.
+    const client = createChatwootClient({ baseUrl: inject("prismUrl"), apiAccessToken: "prism-test-token", accountId: 1, maxRetries: 0 });
+    for (const [name, body] of requestExamples("createMessage", "application/json")) {
+      await expect(client.messages.create(42, body as CreateMessageBody), name).resolves.toMatchObject({ id: expect.any(Number) });
+    }
+    await expect(client.messages.list(42, { before: 1300, filter_internal_messages: true })).resolves.toMatchObject({ payload: expect.any(Array) });
+    await expect(client.messages.updateStatus(42, 1234, { status: "failed", external_error: "no route" })).resolves.toMatchObject({ id: expect.any(Number) });
+    await expect(client.messages.delete(42, 1234)).resolves.toMatchObject({ id: expect.any(Number) });
+    await expect(client.messages.retry(42, 1243)).resolves.toMatchObject({ id: expect.any(Number) });
+    await expect(client.messages.translate(42, 1243, "es")).resolves.toMatchObject({ content: expect.any(String) });
+  });
+
   it("Prism does flag a bad request, so an empty violation list means something", async () => {
     const { client, seen } = prismClient();
     const { response } = await client.raw.POST("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
@@ -133,6 +157,8 @@ describe("every response example in the spec comes back through the client", () 
         "createMessage 200", "createMessage 401", "createMessage 404", "createMessage 422", "createMessage 429",
         ...["updateMessageStatus", "replaceMessageStatus"].flatMap((op) => [200, 401, 403, 404, 422, 429].map((s) => `${op} ${s}`)),
         "deleteMessage 200", "deleteMessage 401", "deleteMessage 404", "deleteMessage 422", "deleteMessage 429",
+        "retryMessage 200", "retryMessage 401", "retryMessage 404", "retryMessage 422", "retryMessage 429",
+        "translateMessage 200", "translateMessage 401", "translateMessage 404", "translateMessage 429",
       ]),
     );
   });

@@ -1,5 +1,5 @@
 /** Compile-time tests of the public surface (npm run typecheck). */
-import { createChatwootClient, createWebhookHandler, MessageType, type Message, type MessageList, type WebhookEventOf } from "../../src/index.js";
+import { createChatwootClient, createWebhookHandler, MessageType, type ChatwootClient, type Message, type MessageList, type WebhookEventOf, type paths } from "../../src/index.js";
 
 const chatwoot = createChatwootClient({ baseUrl: "https://chat.example.com", apiAccessToken: "t", accountId: 1 });
 
@@ -106,3 +106,20 @@ export async function idempotentCreate(): Promise<void> {
   // @ts-expect-error a key is a string
   await chatwoot.messages.create(42, { content: "x" }, { idempotencyKey: 1 });
 }
+
+// Each method's result is the spec's 200 JSON body of its operation, derived from the generated `paths`.
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Ok<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: { 200: { content: { "application/json": infer T } } } } ? T : never;
+type Resource = ChatwootClient["messages"];
+type Result<K extends keyof Resource> = Resource[K] extends (...args: never[]) => Promise<infer T> ? T : never;
+const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages";
+const ONE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}";
+export const responsesFromTheSpec: [
+  Equal<Result<"create">, Ok<typeof MESSAGES, "post">>,
+  Equal<Result<"list">, Ok<typeof MESSAGES, "get">>,
+  Equal<Result<"updateStatus">, Ok<typeof ONE, "patch">>,
+  Equal<Result<"delete">, Ok<typeof ONE, "delete">>,
+  Equal<Result<"retry">, Ok<`${typeof ONE}/retry`, "post">>,
+  Equal<Result<"translate">, Ok<`${typeof ONE}/translate`, "post">>,
+  Equal<Result<"create">, Message>,
+] = [true, true, true, true, true, true, true];
