@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { buildDocs, docsPath } from "./build-docs.mjs";
 import { startDocsServer } from "./docs-server.mjs";
 import { startPrism } from "./prism.mjs";
+import { apiDiff } from "./diff.mjs";
 import { bundle, bundlePath, projectDir, tool, typesFlags, withoutBanner } from "./tools.mjs";
 
 const { values } = parseArgs({ options: { "docs-port": { type: "string" }, "mock-port": { type: "string" } } });
@@ -50,6 +51,11 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 async function rebuild() {
   if (!step("lint", () => tool("redocly", ["lint"]))) return false;
   if (!step("generate", () => (bundle(bundlePath), tool("openapi-typescript", typesFlags)))) return false;
+  step("diff", () => {
+    // What the edit does to users of the last release (it gates nothing here; `npm test` does).
+    const { summary, baseVersion, version, breaking, announced } = apiDiff({ revision: bundlePath });
+    return `since ${baseVersion}: ${summary.major} breaking, ${summary.minor} minor, ${summary.patch} patch${breaking.length && !announced ? ` (needs a version after ${version})` : ""}`;
+  });
   const next = path.join(path.dirname(docsPath), ".next.html");
   if (!step("docs", () => buildDocs(next))) return false;
   await rename(next, docsPath); // atomic: a reload never sees a half-written page
@@ -67,8 +73,8 @@ async function rebuild() {
 function step(name, run) {
   const started = performance.now();
   try {
-    run();
-    console.log(`${name.padEnd(9)} ok  ${ms(started)}`);
+    const said = run();
+    console.log(`${name.padEnd(9)} ok  ${ms(started)}${typeof said === "string" ? `  ${said}` : ""}`);
     return true;
   } catch (error) {
     console.log(`${name.padEnd(9)} FAILED  ${ms(started)}\n${withoutBanner(error.message)}`);

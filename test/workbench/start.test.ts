@@ -63,6 +63,7 @@ describe("npm start", () => {
   it("serves the docs and the mock and prints both URLs", async () => {
     expect(outputOf()).toContain(`Docs:  ${docsUrl.slice(0, -1)}`);
     expect(outputOf()).toContain(`Mock:  ${mockUrl}`);
+    expect(outputOf()).toMatch(/diff +ok +\d+ ms +since \d+\.\d+\.\d+: \d+ breaking, \d+ minor, \d+ patch/);
     expect(await docsText()).toContain("Create a message in a conversation");
     expect(await mockStatus()).toBe(200);
   });
