@@ -590,7 +590,10 @@ export interface components {
          *     text header parameters (any other keys).
          */
         TemplateHeader: {
-            /** Format: uri */
+            /**
+             * @description The media's URL. Not parsed by the server: it may hold Liquid placeholders such as
+             *     `{{contact.name}}`, which the server fills in when it saves the message.
+             */
             media_url?: string;
             /** @enum {string} */
             media_type?: "image" | "video" | "document";
@@ -635,6 +638,10 @@ export interface components {
          *     Stored on the message but **not returned** by the REST API.
          */
         TemplateParams: {
+            /**
+             * @description Required by the server's `Message::TEMPLATE_PARAMS_SCHEMA`, which checks its type only: a blank
+             *     name is accepted and stored, and the message then fails at delivery (`status: failed`).
+             */
             name: string;
             /** @description Informational (`UTILITY`, `MARKETING`, `AUTHENTICATION`...); not checked by the server. */
             category?: string;
@@ -644,11 +651,12 @@ export interface components {
             namespace?: string;
             /**
              * @description Values for the placeholders: by part (`body`, `header`, `footer`, `buttons`), or as Twilio
-             *     content templates and older clients send them, a flat map `{"1": "..."}` or an array of body values.
+             *     content templates send them, a flat map `{"1": "..."}`. The server's
+             *     `Message::TEMPLATE_PARAMS_SCHEMA` takes an object only: an array is refused with 422.
              */
             processed_params?: components["schemas"]["TemplateProcessedParams"] | {
                 [key: string]: string;
-            } | string[];
+            };
         };
         /** @description The fields every message type may carry. Unknown keys are ignored by the server. */
         CreateMessageCommon: {
@@ -665,18 +673,24 @@ export interface components {
              */
             private?: boolean;
             /**
-             * Format: int64
-             * @description Stored in the message's `additional_attributes`; not checked and not returned.
+             * @description Stored in the message's `additional_attributes` as sent: an integer is meant, but the server
+             *     checks neither its type nor that the campaign exists. Not returned.
              */
-            campaign_id?: number;
+            campaign_id?: number | string;
             template_params?: components["schemas"]["TemplateParams"];
             /**
              * @description Your own id for this message, returned as `echo_id` in the response (and the websocket
              *     event). **Not** an idempotency key: repeating the request creates a second message.
              */
-            echo_id?: string;
-            /** @description An external id for the message (for example your system's id on an API inbox); returned as `source_id`. Not unique. */
-            source_id?: string;
+            echo_id?: string | number;
+            /**
+             * @description An external id for the message (for example your system's id on an API inbox); returned as
+             *     `source_id`. Not unique. Capped at 20000 characters by `ApplicationRecord#validates_column_content_length`
+             *     (every text column without a length validation of its own). **Only on API inboxes**: on every
+             *     other channel an outgoing message with a `source_id` counts as having come from the channel
+             *     and is never delivered.
+             */
+            source_id?: string | null;
             /**
              * @description With `sender_id`, attributes an outgoing message to an agent bot of this account (or a global one).
              * @constant
@@ -734,14 +748,17 @@ export interface components {
              * @enum {string}
              */
             content_type?: "text" | "input_text" | "input_textarea" | "incoming_email" | "input_csat" | "integrations" | "sticker" | "voice_call";
-            content_attributes?: components["schemas"]["TextContentAttributes"] | components["schemas"]["JsonEncodedObject"];
+            content_attributes?: components["schemas"]["TextContentAttributes"] | components["schemas"]["JsonEncodedObject"] | null;
         };
-        /** @description One option of an `input_select` message. Keys other than `title` and `value` are refused by the server. */
+        /**
+         * @description One option of an `input_select` message. Keys other than `title` and `value` are refused by the
+         *     server (`ContentAttributeValidator::ALLOWED_SELECT_ITEM_KEYS`); neither is required.
+         */
         InputSelectItem: {
             /** @description What the contact sees. */
-            title: string;
+            title?: string;
             /** @description What is submitted when the contact picks it. */
-            value: string;
+            value?: string;
         };
         InputSelectContentAttributes: {
             items: components["schemas"]["InputSelectItem"][];
@@ -756,34 +773,32 @@ export interface components {
             content_type: "input_select";
             content_attributes: components["schemas"]["InputSelectContentAttributes"] | components["schemas"]["JsonEncodedObject"];
         };
-        /** @description A button that sends `payload` back to your bot. */
-        CardPostbackAction: {
+        /**
+         * @description A button on a card. The server allows the keys `type`, `text`, `payload` and `uri` only
+         *     (`ContentAttributeValidator::ALLOWED_CARD_ITEM_ACTION_KEYS`) and requires none of them. The
+         *     widget renders `type: postback` (sends `payload` back) and `type: link` (opens `uri`).
+         */
+        CardAction: {
             /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
+             * @example postback
+             * @example link
              */
-            type: "postback";
-            text: string;
-            payload: string;
+            type?: string;
+            /** @description The button's label. */
+            text?: string;
+            /** @description What a `postback` button sends back to your bot. */
+            payload?: string;
+            /** @description Where a `link` button leads. Stored as given; the server does not parse it. */
+            uri?: string;
         };
-        /** @description A button that opens `uri`. */
-        CardLinkAction: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "link";
-            text: string;
-            /** Format: uri */
-            uri: string;
-        };
-        /** @description A button on a card. The server allows the keys `type`, `text`, `payload` and `uri` only. */
-        CardAction: components["schemas"]["CardPostbackAction"] | components["schemas"]["CardLinkAction"];
-        /** @description One card. The server refuses a card without actions, and keys outside these four. */
+        /**
+         * @description One card. The server refuses keys outside these four and a card without actions
+         *     (`ContentAttributeValidator#validate_item_actions!`); it requires no other key and parses no URL.
+         */
         CardItem: {
-            title: string;
+            title?: string;
             description?: string;
-            /** Format: uri */
+            /** @description The card's image. Stored as given; the server does not parse it. */
             media_url?: string;
             actions: components["schemas"]["CardAction"][];
         };
@@ -798,12 +813,22 @@ export interface components {
             content_type: "cards";
             content_attributes: components["schemas"]["CardsContentAttributes"] | components["schemas"]["JsonEncodedObject"];
         };
-        /** @description One field of a form. The server refuses keys outside this list. */
+        /**
+         * @description One field of a form. Only these keys are kept by the widget; the server's validator checks no
+         *     form item (it validates `input_select` and `cards` items only), so no key is required and no
+         *     value is checked.
+         */
         FormItem: {
             /** @description The key the submitted value is stored under. */
-            name: string;
-            /** @enum {string} */
-            type: "text" | "text_area" | "email" | "select";
+            name?: string;
+            /**
+             * @description What the widget renders.
+             * @example text
+             * @example text_area
+             * @example email
+             * @example select
+             */
+            type?: string;
             label?: string;
             placeholder?: string;
             title?: string;
@@ -813,10 +838,12 @@ export interface components {
             pattern?: string;
             pattern_error?: string;
             /** @description The choices of a `select` field. */
-            options?: {
-                label: string;
-                value: string;
-            }[];
+            options?: ({
+                label?: string;
+                value?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
         };
         FormContentAttributes: {
             items: components["schemas"]["FormItem"][];
@@ -829,12 +856,11 @@ export interface components {
             content_type: "form";
             content_attributes: components["schemas"]["FormContentAttributes"] | components["schemas"]["JsonEncodedObject"];
         };
-        /** @description A link to a help-center article. Keys other than these three are refused by the server. */
+        /** @description A link to a help-center article, as the widget renders it. No key is required and the link is not parsed by the server. */
         ArticleItem: {
-            title: string;
+            title?: string;
             description?: string;
-            /** Format: uri */
-            link: string;
+            link?: string;
         };
         ArticleContentAttributes: {
             items: components["schemas"]["ArticleItem"][];
@@ -1147,7 +1173,7 @@ export interface components {
             content_type: components["schemas"]["ContentType"];
             content_attributes: components["schemas"]["MessageContentAttributes"];
             /** @description E.g. `campaign_id` and `template_params` sent on create. */
-            additional_attributes: {
+            additional_attributes?: {
                 [key: string]: unknown;
             };
             /**
@@ -1201,6 +1227,16 @@ export interface components {
         OtherWebhookEvent: {
             /** @enum {string} */
             event: "conversation_typing_on" | "conversation_typing_off" | "webwidget_triggered" | "contact_created" | "contact_updated" | "inbox_created" | "inbox_updated";
+            /** @description `conversation_typing_on`/`_off`: who is typing (a user or a contact, in its webhook shape). */
+            user?: {
+                [key: string]: unknown;
+            };
+            /** @description `conversation_typing_on`/`_off`: whether the agent is typing a private note. */
+            is_private?: boolean;
+            /** @description `conversation_typing_on`/`_off`: the conversation, in its webhook shape. */
+            conversation?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };

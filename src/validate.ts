@@ -12,6 +12,7 @@ type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
 type Assert<T extends true> = T;
 
 const MAX_CONTENT_LENGTH = 150_000;
+const MAX_TEXT_COLUMN = 20_000; // ApplicationRecord's cap on text columns without a length validation of their own
 const MAX_TIMEOUT_MS = 2_147_483_647; // setTimeout's limit
 const MAX_RETRIES = 10;
 
@@ -39,7 +40,7 @@ type _InSync5 = Assert<SameMembers<(typeof ITEM_KEYS.cards)[number], keyof Schem
 type _InSync6 = Assert<SameMembers<(typeof ITEM_KEYS.form)[number], keyof Schemas["FormItem"]>>;
 type _InSync7 = Assert<SameMembers<(typeof ITEM_KEYS.article)[number], keyof Schemas["ArticleItem"]>>;
 const ACTION_KEYS = ["type", "text", "payload", "uri"] as const;
-type _InSync8 = Assert<SameMembers<(typeof ACTION_KEYS)[number], keyof Schemas["CardPostbackAction"] | keyof Schemas["CardLinkAction"]>>;
+type _InSync8 = Assert<SameMembers<(typeof ACTION_KEYS)[number], keyof Schemas["CardAction"]>>;
 
 /** Account, conversation and message ids: positive safe integers, or strings of digits. */
 export function validateId(parameter: string, value: unknown): number {
@@ -117,9 +118,14 @@ export function validateCreateBody(body: unknown): void {
     throw new ValidationError("body.private", `must be true or false, got ${show(b.private)}`);
   }
   if (b.template_params !== undefined) {
+    // The server requires the key and checks its type; a blank name is stored, and fails at delivery.
     const template = requireObject("body.template_params", b.template_params);
-    if (typeof template.name !== "string" || template.name === "") {
-      throw new ValidationError("body.template_params.name", "is required: the template's name");
+    if (typeof template.name !== "string") throw new ValidationError("body.template_params.name", "is required: the template's name");
+  }
+  if (b.source_id !== undefined && b.source_id !== null) {
+    if (typeof b.source_id !== "string") throw new ValidationError("body.source_id", `must be a string or null, got ${show(b.source_id)}`);
+    if (b.source_id.length > MAX_TEXT_COLUMN && codePoints(b.source_id) > MAX_TEXT_COLUMN) {
+      throw new ValidationError("body.source_id", `is longer than the server's limit of ${MAX_TEXT_COLUMN} characters`);
     }
   }
   const contentType = (b.content_type ?? "text") as string;

@@ -11,9 +11,12 @@ import { root, runSupervised } from "./helpers/processes.js";
 const copies: string[] = [];
 afterEach(() => copies.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
+/** A copy of the project as just released: its current spec is the baseline of its current version. */
 function copyProject() {
   const dir = mkdtempSync(path.join(tmpdir(), "api-diff-"));
   for (const entry of ["openapi", "generated", "redocly.yaml", "package.json"]) cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+  cpSync(path.join(dir, "generated", "openapi.json"), path.join(dir, "openapi", "released", `${version}.json`));
   copies.push(dir);
   return dir;
 }
@@ -30,10 +33,11 @@ function diff(dir: string) {
 }
 
 describe("npm run diff", () => {
-  it("passes on the committed spec and prints the changes as Markdown", async () => {
+  it("passes with no change, and prints the changes as Markdown", async () => {
     const result = await diff(copyProject());
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^## API diff: the \d+\.\d+\.\d+ spec → the current spec/);
+    expect(result.stdout).toMatch(/\*\*0\*\* major · \*\*0\*\* minor · \*\*0\*\* patch/);
   }, 60_000);
 
   it.each([

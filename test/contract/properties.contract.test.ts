@@ -23,7 +23,7 @@ const common = fc.record(
     private: fc.boolean(),
     message_type: fc.constantFrom("outgoing", "incoming"),
     echo_id: nonEmpty,
-    source_id: nonEmpty,
+    source_id: fc.option(nonEmpty, { nil: null }),
     campaign_id: id,
     sender_type: fc.constant("AgentBot"),
     sender_id: id,
@@ -34,6 +34,9 @@ const common = fc.record(
   },
   { requiredKeys: [] },
 );
+
+// Liquid placeholders and other non-URLs: the server parses no URL.
+const link = fc.oneof(url, fc.constant("{{contact.custom_attributes.portal}}/orders"), text);
 
 const template = fc.record(
   {
@@ -46,7 +49,7 @@ const template = fc.record(
         {
           body: fc.dictionary(fc.integer({ min: 1, max: 9 }).map(String), text),
           header: fc.oneof(
-            fc.record({ media_url: url, media_type: fc.constantFrom("image", "video", "document"), media_name: nonEmpty }, { requiredKeys: ["media_url"] }),
+            fc.record({ media_url: link, media_type: fc.constantFrom("image", "video", "document"), media_name: nonEmpty }, { requiredKeys: ["media_url"] }),
             fc.dictionary(fc.constantFrom("1", "name"), text),
           ),
           footer: fc.dictionary(fc.constantFrom("1", "2"), text),
@@ -55,28 +58,27 @@ const template = fc.record(
         { requiredKeys: [] },
       ),
       fc.dictionary(fc.integer({ min: 1, max: 9 }).map(String), text),
-      fc.array(text, { maxLength: 4 }),
     ),
   },
   { requiredKeys: ["name"] },
 );
 
 const action = fc.oneof(
-  fc.record({ type: fc.constant("postback" as const), text: nonEmpty, payload: nonEmpty }),
-  fc.record({ type: fc.constant("link" as const), text: nonEmpty, uri: url }),
+  fc.record({ type: fc.constant("postback"), text: nonEmpty, payload: nonEmpty }, { requiredKeys: [] }),
+  fc.record({ type: fc.constant("link"), text: nonEmpty, uri: link }, { requiredKeys: [] }),
 );
 
 const typed = fc.oneof(
-  fc.record({ content_type: fc.constant("text" as const), content_attributes: fc.record({ in_reply_to: id }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+  fc.record({ content_type: fc.constant("text" as const), content_attributes: fc.option(fc.record({ in_reply_to: id }, { requiredKeys: [] }), { nil: null }) }, { requiredKeys: [] }),
   fc.record({
     content_type: fc.constant("input_select" as const),
-    content_attributes: fc.record({ items: fc.array(fc.record({ title: nonEmpty, value: text }), { minLength: 1, maxLength: 5 }) }),
+    content_attributes: fc.record({ items: fc.array(fc.record({ title: nonEmpty, value: text }, { requiredKeys: [] }), { minLength: 1, maxLength: 5 }) }),
   }),
   fc.record({
     content_type: fc.constant("cards" as const),
     content_attributes: fc.record({
       items: fc.array(
-        fc.record({ title: nonEmpty, description: text, media_url: url, actions: fc.array(action, { minLength: 1, maxLength: 3 }) }, { requiredKeys: ["title", "actions"] }),
+        fc.record({ title: nonEmpty, description: text, media_url: link, actions: fc.array(action, { minLength: 1, maxLength: 3 }) }, { requiredKeys: ["actions"] }),
         { minLength: 1, maxLength: 3 },
       ),
     }),
@@ -88,15 +90,15 @@ const typed = fc.oneof(
         fc.record(
           {
             name: nonEmpty,
-            type: fc.constantFrom("text", "text_area", "email", "select"),
+            type: fc.constantFrom("text", "text_area", "email", "select", "date"),
             label: text,
             placeholder: text,
             required: fc.boolean(),
             pattern: fc.constant("^[a-z]+$"),
             pattern_error: text,
-            options: fc.array(fc.record({ label: nonEmpty, value: nonEmpty }), { maxLength: 3 }),
+            options: fc.array(fc.record({ label: nonEmpty, value: nonEmpty }, { requiredKeys: [] }), { maxLength: 3 }),
           },
-          { requiredKeys: ["name", "type"] },
+          { requiredKeys: [] },
         ),
         { minLength: 1, maxLength: 4 },
       ),
@@ -104,7 +106,7 @@ const typed = fc.oneof(
   }),
   fc.record({
     content_type: fc.constant("article" as const),
-    content_attributes: fc.record({ items: fc.array(fc.record({ title: nonEmpty, link: url, description: text }, { requiredKeys: ["title", "link"] }), { minLength: 1, maxLength: 3 }) }),
+    content_attributes: fc.record({ items: fc.array(fc.record({ title: nonEmpty, link, description: text }, { requiredKeys: [] }), { minLength: 1, maxLength: 3 }) }),
   }),
   fc.record({ content_type: fc.constant("input_email" as const) }),
 );
@@ -127,10 +129,10 @@ const breakers: Array<(body: any) => any> = [
   (b) => ({ ...b, message_type: "sideways" }),
   (b) => ({ ...b, private: "yes" }),
   (b) => ({ ...b, template_params: { language: "en" } }),
-  (b) => ({ ...b, template_params: { name: "" } }),
-  (b) => ({ ...b, campaign_id: "abc" }),
+  (b) => ({ ...b, template_params: { name: "t", processed_params: ["legacy", "array"] } }),
+  (b) => ({ ...b, source_id: "s".repeat(20_001) }),
   (b) => ({ ...b, sender_type: "User" }),
-  (b) => ({ ...b, echo_id: 5 }),
+  (b) => ({ ...b, echo_id: { id: 5 } }),
   (b) => ({ ...b, cc_emails: ["a@b.org"] }),
 ];
 

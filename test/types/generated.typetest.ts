@@ -45,10 +45,13 @@ export const cardsWithoutAttributes: S["CreateMessageRequest"] = { content_type:
 export const selectBadKey: S["CreateMessageRequest"] = { content_type: "input_select", content_attributes: { items: [{ title: "A", value: "a", label: "x" }] } };
 // @ts-expect-error input_select items shaped like cards
 export const selectAsCards: S["CreateMessageRequest"] = { content_type: "input_select", content_attributes: { items: [{ title: "A", actions: [] }] } };
-// @ts-expect-error an article item without a link
+// What the server accepts compiles: its validators require no item key but a card's actions.
 export const articleNoLink: S["CreateMessageRequest"] = { content_type: "article", content_attributes: { items: [{ title: "A" }] } };
-// @ts-expect-error a link action without its uri
-export const linkNoUri: S["CardAction"] = { type: "link", text: "Open" };
+export const formItemWithoutName: S["CreateMessageRequest"] = { content_type: "form", content_attributes: { items: [{ label: "Email" }] } };
+export const liquidMediaUrl: S["TemplateHeader"] = { media_url: "https://cdn.example.com/{{contact.name}}.pdf", media_type: "document" };
+export const nullAttributes: S["CreateMessageRequest"] = { content: "x", content_attributes: null, source_id: null };
+// @ts-expect-error an action key the server refuses
+export const actionBadKey: S["CardAction"] = { type: "link", text: "Open", url: "https://x.org" };
 // @ts-expect-error an unknown content_type
 export const badContentType: S["CreateMessageRequest"] = { content_type: "carousel" };
 // @ts-expect-error an unknown message_type
