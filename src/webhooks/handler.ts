@@ -128,7 +128,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   return async (request) => {
     try {
       return await receive(request);
-    } catch (error) {
+    } catch {
       return answer(500, { error: "The delivery could not be handled" });
     }
   };
