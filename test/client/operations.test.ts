@@ -1,18 +1,10 @@
 /** retry and translate: how the client treats their answers, against real local servers. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidResponseError, ServerError, UnprocessableEntityError, ValidationError } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
-import { json, message, startServer, text, type TestServer } from "../helpers/http-server.js";
+import { json, message, text, useServers } from "../helpers/http-server.js";
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-async function server(handler: Parameters<typeof startServer>[0]) {
-  const started = await startServer(handler);
-  servers.push(started);
-  return started;
-}
+const server = useServers();
 
 describe("retry", () => {
   it("POSTs to .../messages/{id}/retry and resolves with the message", async () => {

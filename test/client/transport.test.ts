@@ -1,19 +1,11 @@
 import type { Middleware } from "openapi-fetch";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GENERAL_PATH } from "../../src/client.js";
 import { ConnectionError, createChatwootClient, RedirectError, ValidationError } from "../../src/index.js";
 import { TOKEN, clientFor, requestPath } from "../helpers/client.js";
-import { json, message, startServer, type TestServer } from "../helpers/http-server.js";
+import { json, message, useServers } from "../helpers/http-server.js";
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-async function server(handler: Parameters<typeof startServer>[0]) {
-  const started = await startServer(handler);
-  servers.push(started);
-  return started;
-}
+const server = useServers();
 
 describe("baseUrl", () => {
   it.each([

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 export interface ReceivedRequest {
   method: string;
@@ -86,5 +87,18 @@ export function message(id: number, extra: Record<string, unknown> = {}): Record
     private: false,
     source_id: null,
     ...extra,
+  };
+}
+
+/** For a test file's top level: starts servers on demand and closes them after each test. */
+export function useServers(): (handler: Handler) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const started = await startServer(handler);
+    servers.push(started);
+    return started;
   };
 }
