@@ -19,6 +19,8 @@ const OPERATIONS = [
   "Create a message in a conversation",
   "Update the delivery status of a message",
   "Delete a message (soft delete)",
+  "Send a message to its channel again",
+  "Translate a message",
 ];
 
 let scratch: string;
