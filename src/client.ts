@@ -8,7 +8,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { authMiddleware, checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
 import { createLimiter, unlimited } from "./concurrency.js";
 import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
-import { directSender } from "./direct.js";
+import { directSender, fillPath } from "./direct.js";
 import { createReconciler } from "./idempotency.js";
 import { logged, type Logger } from "./logging.js";
 import { createMessages, type MessagesResource } from "./messages.js";
@@ -147,7 +147,7 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
     const signal = call?.signal;
     const { method, path, query, body, form } = operation;
     const params = { path: { account_id: account, ...operation.params }, query };
-    const line = () => `${method} ${expand(path, params.path)}`;
+    const line = () => `${method} ${fillPath(path, params.path)}`;
     return withRetries(
       () => withTimeout(call?.timeoutMs ?? timeoutMs, signal, async (attemptSignal) => {
         try {
@@ -199,11 +199,6 @@ function readOutcome<T>({ data, error, response }: RawOutcome, token: string, em
     throw new InvalidResponseError(status, `${status} answer is JSON but not an object`);
   }
   return value as T;
-}
-
-/** "/api/v1/accounts/{account_id}/..." with the ids filled in, for log lines. */
-function expand(path: string, values: Record<string, number>): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
 }
 
 function redactHeaders(headers: Headers, token: string): Headers {

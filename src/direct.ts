@@ -22,7 +22,7 @@ export interface DirectRequest {
 
 export function directSender(baseUrl: string, origin: string, header: AuthHeader, token: string) {
   return async ({ method, path, pathParams, query, body, signal }: DirectRequest): Promise<RawOutcome> => {
-    const url = baseUrl + path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(pathParams[name]))) + searchOf(query);
+    const url = baseUrl + fillPath(path, pathParams) + searchOf(query);
     const headers: Record<string, string> = { [header]: token };
     let payload: string | undefined;
     if (body !== undefined) {
@@ -48,6 +48,11 @@ export function directSender(baseUrl: string, origin: string, header: AuthHeader
       return { error: text, response };
     }
   };
+}
+
+/** A path template with its parameters filled in, encoded as openapi-fetch encodes them. */
+export function fillPath(path: string, values: Record<string, number>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])));
 }
 
 /** openapi-fetch's default query style (form, exploded) for the scalar parameters the spec has. */

@@ -77,7 +77,7 @@ export function createReconciler({ waitMs, resends, logger }: Settings): Reconci
   const find = async (request: KeyedCreate, after: number): Promise<Message | undefined> => {
     for (let cursor = after; ;) {
       const { payload } = await request.list({ after: cursor });
-      const found = payload.find((message) => markOf(message) === request.key);
+      const found = carrying(payload, request.key);
       if (found || payload.length < PAGE) return found;
       cursor = Math.max(cursor, ...payload.map((message) => message.id));
     }
@@ -93,7 +93,7 @@ export function createReconciler({ waitMs, resends, logger }: Settings): Reconci
   const run = async (request: KeyedCreate): Promise<Message> => {
     const start = await baseline(request);
     // Already posted, by an earlier run of this same work (a worker that died after sending)?
-    const earlier = start === "unlistable" ? undefined : start.page.find((message) => markOf(message) === request.key);
+    const earlier = start === "unlistable" ? undefined : carrying(start.page, request.key);
     if (earlier) return earlier;
     if (start !== "unlistable" && uncertain.has(request.key)) {
       const found = await find(request, start.newest);
@@ -134,6 +134,10 @@ export function createReconciler({ waitMs, resends, logger }: Settings): Reconci
       return result;
     },
   };
+}
+
+function carrying(messages: Message[], key: string): Message | undefined {
+  return messages.find((message) => markOf(message) === key);
 }
 
 /** Failures after which the message may or may not exist. */

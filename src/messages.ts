@@ -104,35 +104,23 @@ export function createMessages(send: Send, { unsafeRetries, writes, reconciler, 
     },
 
     async updateStatus(conversationId, messageId, body, options) {
-      const params = {
-        conversation_id: validateId("conversationId", conversationId),
-        message_id: validateId("messageId", messageId),
-      };
+      const params = messageParams(conversationId, messageId);
       validateStatusBody(body);
       return writes(() => send<Message>({ method: "PATCH", path: MESSAGE, params, body, policy: retryIdempotent }, options), options?.signal);
     },
 
     async delete(conversationId, messageId, options) {
-      const params = {
-        conversation_id: validateId("conversationId", conversationId),
-        message_id: validateId("messageId", messageId),
-      };
+      const params = messageParams(conversationId, messageId);
       return writes(() => send<Message>({ method: "DELETE", path: MESSAGE, params, policy: retryIdempotent }, options), options?.signal);
     },
 
     async retry(conversationId, messageId, options) {
-      const params = {
-        conversation_id: validateId("conversationId", conversationId),
-        message_id: validateId("messageId", messageId),
-      };
+      const params = messageParams(conversationId, messageId);
       return writes(() => send<Message>({ method: "POST", path: RETRY, params, policy: retryCreate }, options), options?.signal);
     },
 
     async translate(conversationId, messageId, targetLanguage, options) {
-      const params = {
-        conversation_id: validateId("conversationId", conversationId),
-        message_id: validateId("messageId", messageId),
-      };
+      const params = messageParams(conversationId, messageId);
       if (typeof targetLanguage !== "string" || targetLanguage.trim() === "") {
         throw new ValidationError("targetLanguage", "is required: a language code such as \"es\"");
       }
@@ -141,4 +129,9 @@ export function createMessages(send: Send, { unsafeRetries, writes, reconciler, 
     },
   };
   return Object.freeze(messages);
+}
+
+/** The path parameters of one message, checked. */
+function messageParams(conversationId: unknown, messageId: unknown) {
+  return { conversation_id: validateId("conversationId", conversationId), message_id: validateId("messageId", messageId) };
 }

@@ -6,6 +6,7 @@
  * `redisWebhookQueue()` from "chatwoot-messages/redis" (durable, shared by many processes).
  */
 import type { WebhookEvent } from "../types.js";
+import { memoryDeliveryStore } from "./dedupe.js";
 
 export interface WebhookDelivery {
   /** `X-Chatwoot-Delivery`, when Chatwoot sent one. */
@@ -72,10 +73,10 @@ interface Job {
 /**
  * An in-process queue with the same interface and retry rules, for tests and one-process bots.
  * It is NOT durable: what is queued is lost when the process stops, and it dedupes only what this
- * process saw. Use `redisWebhookQueue` when either matters.
+ * process saw (the last 10000 keys, as memoryDeliveryStore does). Use `redisWebhookQueue` when either matters.
  */
 export function memoryWebhookQueue({ attempts = 5, backoffMs = 1000, dedupeTtlMs = DEFAULT_DEDUPE_TTL_MS, now = Date.now }: QueueOptions & { now?: () => number } = {}): WebhookQueue {
-  const seen = new Map<string, number>();
+  const seen = memoryDeliveryStore({ ttlMs: dedupeTtlMs, now });
   const pending: Job[] = [];
   const dead: DeadLetter[] = [];
   const workers = new Set<() => Promise<void>>();
@@ -87,9 +88,7 @@ export function memoryWebhookQueue({ attempts = 5, backoffMs = 1000, dedupeTtlMs
   return {
     async add(key, event, deliveryId) {
       if (closed) throw new Error("the queue is closed");
-      const at = seen.get(key);
-      if (at !== undefined && now() - at < dedupeTtlMs) return "duplicate";
-      seen.set(key, now());
+      if (!(await seen.claim(key))) return "duplicate";
       pending.push({ key, event, deliveryId, attempt: 1 });
       signal();
       return "stored";
