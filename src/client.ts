@@ -15,7 +15,7 @@ import { createMessages, type MessagesResource } from "./messages.js";
 import { LightRequest, sendWith } from "./request.js";
 import { DEFAULT_BACKOFF, withRetries, type Backoff, type RetryPolicy } from "./retry.js";
 import { withTimeout } from "./timeout.js";
-import { checkBaseUrl, toChatwootError } from "./transport.js";
+import { checkBaseUrl, redirectMode, toChatwootError } from "./transport.js";
 import type { paths } from "./types.js";
 import { validateId, validateTransportOptions } from "./validate.js";
 
@@ -133,6 +133,7 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
   const request = raw.request as unknown as AnyRequest;
   const logger = options.logger;
   // Middleware and a fetch of your own see a real Request: they go through openapi-fetch. So does multipart.
+  const redirect = redirectMode(userFetch);
   const direct = userFetch || options.middleware?.length || (options as { [GENERAL_PATH]?: boolean })[GENERAL_PATH]
     ? undefined
     : directSender(baseUrl, origin, authHeader, token);
@@ -154,7 +155,7 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
           const outcome = await logged(logger, line, () =>
             direct && !form
               ? direct({ method, path, pathParams: params.path, query, body, signal: attemptSignal })
-              : request(method, path, { params, body, ...(form ? { bodySerializer: form } : {}), parseAs: "text", signal: attemptSignal }),
+              : request(method, path, { params, body, ...(form ? { bodySerializer: form } : {}), parseAs: "text", signal: attemptSignal, redirect }),
           );
           return readOutcome(outcome, token, operation.emptyAnswer);
         } catch (error) {

@@ -8,7 +8,7 @@
  */
 import type { AuthHeader } from "./auth.js";
 import type { RawOutcome } from "./client.js";
-import { toChatwootError } from "./transport.js";
+import { redirectMode, toChatwootError } from "./transport.js";
 
 export interface DirectRequest {
   method: string;
@@ -21,6 +21,7 @@ export interface DirectRequest {
 }
 
 export function directSender(baseUrl: string, origin: string, header: AuthHeader, token: string) {
+  const redirect = redirectMode(undefined);
   return async ({ method, path, pathParams, query, body, signal }: DirectRequest): Promise<RawOutcome> => {
     const url = baseUrl + fillPath(path, pathParams) + searchOf(query);
     const headers: Record<string, string> = { [header]: token };
@@ -31,16 +32,14 @@ export function directSender(baseUrl: string, origin: string, header: AuthHeader
     }
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: payload, signal, redirect: "manual" });
+      response = await fetch(url, { method, headers, body: payload, signal, redirect });
     } catch (error) {
       throw toChatwootError(error, origin, true);
     }
-    // As openapi-fetch reads an answer with parseAs "text".
-    const length = response.headers.get("content-length");
-    if (response.status === 204 || (length === "0" && !response.headers.get("transfer-encoding")?.includes("chunked"))) {
-      return response.ok ? { data: undefined, response } : { error: undefined, response };
-    }
+    // As openapi-fetch reads an answer with parseAs "text". Its headers test can only be true of an
+    // empty body, so it is made only then.
     const text = await response.text();
+    if (text === "" && noBody(response)) return response.ok ? { data: undefined, response } : { error: undefined, response };
     if (response.ok) return { data: text, response };
     try {
       return { error: JSON.parse(text), response };
@@ -50,9 +49,26 @@ export function directSender(baseUrl: string, origin: string, header: AuthHeader
   };
 }
 
+/** openapi-fetch's test for an answer without a body. */
+function noBody(response: Response): boolean {
+  return response.status === 204 || (response.headers.get("content-length") === "0" && !response.headers.get("transfer-encoding")?.includes("chunked"));
+}
+
 /** A path template with its parameters filled in, encoded as openapi-fetch encodes them. */
 export function fillPath(path: string, values: Record<string, number>): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])));
+  const parts = templateParts(path);
+  let filled = parts[0]!;
+  // Odd entries are parameter names, even ones the literal text between them.
+  for (let i = 1; i < parts.length; i += 2) filled += encodeURIComponent(String(values[parts[i]!])) + parts[i + 1];
+  return filled;
+}
+
+// The spec has a handful of templates: each is split once, not matched by a regular expression per call.
+const templates = new Map<string, string[]>();
+function templateParts(path: string): string[] {
+  let parts = templates.get(path);
+  if (!parts) templates.set(path, (parts = path.split(/\{(\w+)\}/)));
+  return parts;
 }
 
 /** openapi-fetch's default query style (form, exploded) for the scalar parameters the spec has. */

@@ -20,7 +20,7 @@ export class ChatwootError extends Error {
 
 export class ApiError extends ChatwootError {
   override name = "ApiError";
-  /** The HTTP status, or 0 for a browser's opaque redirect. */
+  /** The HTTP status; 0 for a redirect whose status the runtime hides (a browser's opaque redirect, Node's fetch). */
   readonly status: number;
   /** The parsed body: JSON when it parsed, else the text. */
   readonly body: ChatwootErrorBody;
@@ -54,7 +54,10 @@ export class RateLimitError extends ApiError {
   }
 }
 
-/** A 3xx answer. Redirects are never followed: fetch would carry the token to wherever they point. */
+/**
+ * A 3xx answer. Redirects are never followed: fetch would carry the token to wherever they point.
+ * Through Node's own fetch the status is 0 and `location` unknown (see redirectMode in transport.ts).
+ */
 export class RedirectError extends ApiError {
   override name = "RedirectError";
   readonly location: string | undefined;
@@ -62,8 +65,9 @@ export class RedirectError extends ApiError {
   constructor(status: number, body: ChatwootErrorBody, headers: Headers) {
     const location = headers.get("location") ?? undefined;
     super(status, body, headers,
-      `${status || "Opaque"} redirect${location ? ` to ${redactUrl(location)}` : ""} not followed: ` +
-        "the token would travel with it. Point baseUrl at the final address.");
+      `${status ? `${status} redirect` : "Redirect"}${location ? ` to ${redactUrl(location)}` : ""} not followed: ` +
+        "the token would travel with it. Point baseUrl at the final address" +
+        (location ? "." : " (`curl -I` on the URL shows it)."));
     this.location = location;
   }
 }

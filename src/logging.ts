@@ -9,12 +9,15 @@ export interface Logger {
   warn?(message: string): void;
 }
 
-export async function logged<T extends { response: Response }>(
+export function logged<T extends { response: Response }>(
   logger: Logger | undefined,
   line: () => string,
   attempt: () => Promise<T>,
 ): Promise<T> {
-  if (!logger) return attempt();
+  return logger ? withLine(logger, line, attempt) : attempt();
+}
+
+async function withLine<T extends { response: Response }>(logger: Logger, line: () => string, attempt: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
     const outcome = await attempt();

@@ -3,7 +3,7 @@
  * machine, no redirects (fetch would carry the token along), and every low-level failure turned
  * into a ChatwootError so that no bare `TypeError: fetch failed` reaches the caller.
  */
-import { AbortError, ChatwootError, ConnectionError, TimeoutError, ValidationError } from "./errors.js";
+import { AbortError, ChatwootError, ConnectionError, RedirectError, TimeoutError, ValidationError } from "./errors.js";
 
 /** Checks baseUrl once, at construction; returns it without a trailing slash. */
 export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean): string {
@@ -35,6 +35,17 @@ function isLoopback(hostname: string): boolean {
 }
 
 /**
+ * The redirect mode the resource methods give fetch: never "follow". Node's own fetch (undici)
+ * gets "error", since in any other mode it copies the request body's stream to be able to replay
+ * it, a tenth of a loopback create; it then rejects with "unexpected redirect", without the
+ * status or the target. Any other fetch gets "manual" (Cloudflare Workers refuse "error") and
+ * answers with the 3xx, or a browser's opaque status 0. Either way the caller gets a RedirectError.
+ */
+export function redirectMode(userFetch: unknown): RequestRedirect {
+  return !userFetch && typeof process === "object" && process.versions?.undici ? "error" : "manual";
+}
+
+/**
  * What a failed exchange means for the caller. `fromFetch` marks fetch's own rejection (the
  * network, or a deadline); a body read that breaks later carries a network code (ECONNRESET,
  * UND_ERR_SOCKET). Anything else, such as a bug in a caller's middleware, is not a connection
@@ -45,6 +56,7 @@ export function toChatwootError(error: unknown, origin: string, fromFetch = fals
   const name = (error as { name?: unknown } | null)?.name;
   if (name === "TimeoutError") return new TimeoutError("The request timed out", { cause: error });
   if (name === "AbortError") return new AbortError("The request was aborted", { cause: error });
+  if (fromFetch && innermostMessage(error) === "unexpected redirect") return new RedirectError(0, undefined, new Headers());
   const code = errorCode(error);
   if (!fromFetch && !(code !== undefined && NETWORK_CODE.test(code))) return error;
   return new ConnectionError(`Could not complete the exchange with ${origin}: ${innermostMessage(error)}`, code, { cause: error });

@@ -89,11 +89,21 @@ describe("error mapping", () => {
     expect(((await thrown("429")) as RateLimitError).retryAfter).toBeUndefined();
   });
 
-  it("does not follow a redirect and names where it pointed, without its query", async () => {
+  it("does not follow a redirect; Node's own fetch hides where it pointed, and the error says how to find out", async () => {
     const error = (await thrown("302")) as RedirectError;
     expect(error).toBeInstanceOf(RedirectError);
+    expect(error.status).toBe(0);
+    expect(error.location).toBeUndefined();
+    expect(error.message).toBe("Redirect not followed: the token would travel with it. Point baseUrl at the final address (`curl -I` on the URL shows it).");
+  });
+
+  it("through a fetch of your own, a redirect's status and target are named, without the target's query", async () => {
+    const client = clientFor(server.url, { maxRetries: 0, middleware: [routeTo("302")], fetch: (request) => fetch(request) });
+    const error = (await client.messages.delete(42, 1).catch((e: unknown) => e)) as RedirectError;
+    expect(error).toBeInstanceOf(RedirectError);
     expect(error.status).toBe(302);
-    expect(error.message).toContain("https://elsewhere.example.org/login");
+    expect(error.location).toBe("https://elsewhere.example.org/login?token=abc");
+    expect(error.message).toContain("302 redirect to https://elsewhere.example.org/login not followed");
     expect(error.message).not.toContain("token=abc");
   });
 

@@ -49,8 +49,22 @@ describe("redirects", () => {
     });
     const error = await clientFor(origin.url).messages.create(42, { content: "hi" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedirectError);
-    expect((error as RedirectError).location).toBe(`${elsewhere.url}/api/v1/accounts/1/conversations/42/messages`);
     expect(origin.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("raw calls get the redirect itself, and do not follow it either", async () => {
+    const elsewhere = await server((_request, response) => json(response, 200, message(1)));
+    const target = `${elsewhere.url}/api/v1/accounts/1/conversations/42/messages`;
+    const origin = await server((_request, response) => {
+      response.writeHead(307, { location: target });
+      response.end();
+    });
+    const { response } = await clientFor(origin.url).raw.POST("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
+      params: { path: { account_id: 1, conversation_id: 42 } },
+      body: { content: "hi" },
+    });
+    expect([response.status, response.headers.get("location")]).toEqual([307, target]);
     expect(elsewhere.requests).toHaveLength(0);
   });
 
