@@ -42,8 +42,11 @@ function isLoopback(hostname: string): boolean {
  * answers with the 3xx, or a browser's opaque status 0. Either way the caller gets a RedirectError.
  */
 export function redirectMode(userFetch: unknown): RequestRedirect {
-  return !userFetch && typeof process === "object" && process.versions?.undici ? "error" : "manual";
+  return !userFetch && NODE_FETCH ? "error" : "manual";
 }
+
+// openapi-fetch tells Node's fetch apart the same way.
+const NODE_FETCH = Boolean((globalThis as { process?: { versions?: { undici?: string } } }).process?.versions?.undici);
 
 /**
  * What a failed exchange means for the caller. `fromFetch` marks fetch's own rejection (the
