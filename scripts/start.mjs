@@ -20,32 +20,31 @@ const mockPort = port("mock", values["mock-port"] ?? process.env.MOCK_PORT ?? "4
 await ensureFree(docsPort, "--docs-port", "DOCS_PORT");
 await ensureFree(mockPort, "--mock-port", "MOCK_PORT");
 
-let mock;
+let mock, docs, watcher, timer;
+// Before anything starts, and long before "Ctrl-C stops" is printed: a SIGINT with no handler kills at once.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    watcher?.close();
+    clearTimeout(timer);
+    await Promise.allSettled([docs?.close(), mock?.stop()]);
+    process.exit(0);
+  });
+}
+
 const ok = await rebuild();
 if (!ok) console.log("The spec has errors: fix them and save; the workbench keeps watching.");
-const docs = await startDocsServer({ port: docsPort, docsPath, specPath: bundlePath });
+docs = await startDocsServer({ port: docsPort, docsPath, specPath: bundlePath });
+let running = Promise.resolve();
+watcher = watch(path.join(projectDir, "openapi"), { recursive: true }, () => {
+  clearTimeout(timer);
+  timer = setTimeout(() => (running = running.then(rebuild)), 150);
+});
 console.log(`Docs:  ${docs.url}`);
 console.log(`Mock:  http://127.0.0.1:${mockPort}  (Prism, --errors)`);
 console.log(`Try:   ${mockPort === 4010 ? "" : `MOCK_PORT=${mockPort} `}npx chatwoot-messages list 42      (the CLI against this mock)`);
 console.log(`       CHATWOOT_WEBHOOK_SECRET=dev npx chatwoot-messages webhooks listen --port 3000`);
 console.log(`       CHATWOOT_WEBHOOK_SECRET=dev npx chatwoot-messages webhooks trigger message_created --to http://127.0.0.1:3000/`);
 console.log(`Watching ${path.relative(process.cwd(), path.join(projectDir, "openapi")) || "openapi"}/ for changes. Ctrl-C stops.`);
-
-let timer;
-let running = Promise.resolve();
-const watcher = watch(path.join(projectDir, "openapi"), { recursive: true }, () => {
-  clearTimeout(timer);
-  timer = setTimeout(() => (running = running.then(rebuild)), 150);
-});
-
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, async () => {
-    watcher.close();
-    clearTimeout(timer);
-    await Promise.allSettled([docs.close(), mock?.stop()]);
-    process.exit(0);
-  });
-}
 
 /** One pass; returns false (keeping the last good docs and mock) when the spec fails lint. */
 async function rebuild() {
