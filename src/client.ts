@@ -1,29 +1,25 @@
 /**
- * Builds the client: checks the options once, sets up the openapi-fetch client with its
- * middleware (auth, then the caller's own), and composes the pieces every call goes through:
- * validated options, retries around a per-attempt timeout and log line, and an answer turned
- * into typed data or a typed error.
+ * Builds the client: checks the options once and composes the pieces every call goes through:
+ * validated options, retries around a per-attempt timeout and log line, one of the two request
+ * paths (direct.ts, or general.ts for middleware, a fetch of your own and attachments), and an
+ * answer turned into typed data or a typed error.
  */
-import createClient, { type Client, type Middleware } from "openapi-fetch";
-import { authMiddleware, checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
+import { checkAuthHeader, checkToken } from "./auth.js";
 import { createLimiter, unlimited } from "./concurrency.js";
 import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
-import { directSender, fillPath } from "./direct.js";
-import { createReconciler } from "./idempotency.js";
+import { directSender, fillPath, type PreparedRequest } from "./direct.js";
+import { onFirstNeed } from "./lazy.js";
 import { logged, type Logger } from "./logging.js";
+import { watchMarkers } from "./marker.js";
 import { createMessages, type MessagesResource } from "./messages.js";
-import { LightRequest, sendWith } from "./request.js";
+import type { ConnectionOptions } from "./raw.js";
 import { DEFAULT_BACKOFF, withRetries, type Backoff, type RetryPolicy } from "./retry.js";
 import { withTimeout } from "./timeout.js";
-import { checkBaseUrl, redirectMode, toChatwootError } from "./transport.js";
+import { checkBaseUrl, toChatwootError } from "./transport.js";
 import type { paths } from "./types.js";
 import { validateId, validateTransportOptions } from "./validate.js";
 
-export interface ChatwootClientOptions {
-  /** Your Chatwoot installation, e.g. "https://app.chatwoot.com". Plain http only for this machine, unless allowInsecureHttp. */
-  baseUrl: string;
-  /** A user's or agent bot's access token. Kept out of every error, log line and serialization. */
-  apiAccessToken: string;
+export interface ChatwootClientOptions extends ConnectionOptions {
   /** The account every call uses unless the call names another. */
   accountId?: number | string;
   /** Per attempt, in milliseconds. Default 30000. */
@@ -33,16 +29,8 @@ export interface ChatwootClientOptions {
   /** Also retry creates after a timeout, a 5xx or a broken connection. The message may then be posted twice. */
   unsafeRetries?: boolean;
   backoff?: Partial<Backoff>;
-  /** A fetch of your own (it receives a Request). Default: the global fetch. */
-  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
-  /** Default "api_access_token"; "Api-Access-Token" survives proxies that drop underscores. */
-  authHeader?: AuthHeader;
-  /** Allow plain http to hosts other than loopback. The token then travels unencrypted. */
-  allowInsecureHttp?: boolean;
   /** Off unless given: a line per attempt of the resource methods. Lines never include headers or bodies. */
   logger?: Logger;
-  /** openapi-fetch middleware, run after the client's own. */
-  middleware?: Middleware[];
   /** At most this many creates, status updates and deletes in flight; the rest wait. Default: no limit. */
   maxConcurrentWrites?: number;
   /** "auto": every create gets an idempotency key, so that an ambiguous failure is reconciled, never re-sent blindly. */
@@ -70,8 +58,6 @@ export interface CreateCallOptions extends CallOptions {
 
 export interface ChatwootClient {
   readonly messages: MessagesResource;
-  /** The typed openapi-fetch client: `{ data, error, response }`, no retries, timeouts or logging; same auth and middleware. */
-  readonly raw: Client<paths>;
 }
 
 /** What an openapi-fetch call resolves with, asked to leave successful bodies as text. */
@@ -92,8 +78,8 @@ export interface Operation {
   params: Record<string, number>;
   query?: object | undefined;
   body?: unknown;
-  /** Builds the multipart form; a fresh one per attempt, since a sent FormData is consumed. */
-  form?: (() => FormData) | undefined;
+  /** The body has files: it goes as multipart (through general.ts). */
+  multipart?: boolean;
   /** Which failures may be retried. */
   policy: RetryPolicy;
   /** What an empty 2xx answer means, where the server may send one; elsewhere it is an InvalidResponseError. */
@@ -102,9 +88,6 @@ export interface Operation {
 
 /** How messages.ts sends: everything but describing the operation is handled here. */
 export type Send = <T>(operation: Operation, options: CallOptions | undefined) => Promise<T>;
-
-/** openapi-fetch's `request`, without the per-path typing that messages.ts has already applied. */
-type AnyRequest = (method: Method, path: string, init: Record<string, unknown>) => Promise<RawOutcome>;
 
 /** For the project's own tests: every resource call through openapi-fetch, to check that the direct path cannot drift. */
 export const GENERAL_PATH = Symbol("chatwoot-messages.generalPath");
@@ -120,23 +103,17 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
   const maxRetries = options.maxRetries ?? 2;
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   const userFetch = options.fetch;
-
-  const raw = createClient<paths>({
-    baseUrl,
-    Request: LightRequest as unknown as typeof Request,
-    fetch: sendWith(userFetch, origin) as (request: Request) => Promise<Response>,
-    redirect: "manual",
-  });
   const authHeader = checkAuthHeader(options.authHeader);
-  raw.use(authMiddleware(token, authHeader, origin));
-  for (const middleware of options.middleware ?? []) raw.use(middleware);
-  const request = raw.request as unknown as AnyRequest;
   const logger = options.logger;
+  const connection: ConnectionOptions = {
+    baseUrl, apiAccessToken: token, authHeader, allowInsecureHttp: options.allowInsecureHttp === true,
+    ...(userFetch ? { fetch: userFetch } : {}), middleware: [...(options.middleware ?? [])],
+  };
   // Middleware and a fetch of your own see a real Request: they go through openapi-fetch. So does multipart.
-  const redirect = redirectMode(userFetch);
   const direct = userFetch || options.middleware?.length || (options as { [GENERAL_PATH]?: boolean })[GENERAL_PATH]
     ? undefined
     : directSender(baseUrl, origin, authHeader, token);
+  const general = onFirstNeed(() => import("./general.js").then(({ generalSender }) => generalSender(connection)));
 
   const send: Send = async (operation, call) => {
     validateTransportOptions(call ?? {});
@@ -146,17 +123,15 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
     }
     const account = validateId("accountId", accountId);
     const signal = call?.signal;
-    const { method, path, query, body, form } = operation;
-    const params = { path: { account_id: account, ...operation.params }, query };
-    const line = () => `${method} ${fillPath(path, params.path)}`;
+    const { method, path, query, body, multipart = false } = operation;
+    const pathParams = { account_id: account, ...operation.params };
+    const line = () => `${method} ${fillPath(path, pathParams)}`;
     return withRetries(
       () => withTimeout(call?.timeoutMs ?? timeoutMs, signal, async (attemptSignal) => {
         try {
+          const request: PreparedRequest = { method, path, pathParams, query, body, signal: attemptSignal };
           const outcome = await logged(logger, line, () =>
-            direct && !form
-              ? direct({ method, path, pathParams: params.path, query, body, signal: attemptSignal })
-              : request(method, path, { params, body, ...(form ? { bodySerializer: form } : {}), parseAs: "text", signal: attemptSignal, redirect }),
-          );
+            direct && !multipart ? direct(request) : general().then((send) => send({ ...request, multipart })));
           return readOutcome(outcome, token, operation.emptyAnswer);
         } catch (error) {
           throw toChatwootError(error, origin);
@@ -173,9 +148,11 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
   };
 
   const writes = options.maxConcurrentWrites === undefined ? unlimited : createLimiter(options.maxConcurrentWrites);
-  const reconciler = createReconciler({ waitMs: backoff.initialMs * 2, resends: Math.max(2, maxRetries), logger });
+  const markers = watchMarkers(logger);
+  const reconciler = onFirstNeed(() => import("./idempotency.js").then(({ createReconciler }) =>
+    createReconciler({ waitMs: backoff.initialMs * 2, resends: Math.max(2, maxRetries), markers })));
   const autoKeys = options.idempotencyKeys === "auto";
-  return Object.freeze({ messages: createMessages(send, { unsafeRetries: options.unsafeRetries === true, writes, reconciler, autoKeys }), raw });
+  return Object.freeze({ messages: createMessages(send, { unsafeRetries: options.unsafeRetries === true, writes, reconciler, markers, autoKeys }) });
 }
 
 /** Typed data from a 2xx answer, a typed error from anything else. */

@@ -10,7 +10,8 @@ import type { AuthHeader } from "./auth.js";
 import type { RawOutcome } from "./client.js";
 import { redirectMode, toChatwootError } from "./transport.js";
 
-export interface DirectRequest {
+/** A resource call, described the same way to both request paths. */
+export interface PreparedRequest {
   method: string;
   /** The spec's template, e.g. "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages". */
   path: string;
@@ -22,7 +23,7 @@ export interface DirectRequest {
 
 export function directSender(baseUrl: string, origin: string, header: AuthHeader, token: string) {
   const redirect = redirectMode(undefined);
-  return async ({ method, path, pathParams, query, body, signal }: DirectRequest): Promise<RawOutcome> => {
+  return async ({ method, path, pathParams, query, body, signal }: PreparedRequest): Promise<RawOutcome> => {
     const url = baseUrl + fillPath(path, pathParams) + searchOf(query);
     const headers: Record<string, string> = { [header]: token };
     let payload: string | undefined;

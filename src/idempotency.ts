@@ -9,8 +9,7 @@
  * UnknownOutcomeError instead of guessing.
  */
 import { ApiError, ConnectionError, InvalidResponseError, ServerError, TimeoutError, UnknownOutcomeError } from "./errors.js";
-import type { Logger } from "./logging.js";
-import { markOf } from "./marker.js";
+import { markOf, type MarkerWatch } from "./marker.js";
 import { sleep } from "./timeout.js";
 import type { ListMessagesQuery, Message, MessageList } from "./types.js";
 
@@ -26,8 +25,6 @@ export interface KeyedCreate {
 
 export interface Reconciler {
   create(request: KeyedCreate): Promise<Message>;
-  /** Looks at a create's answer: a server that drops the marker makes every later outcome unknowable. */
-  check(message: Message, key: string | undefined): void;
 }
 
 interface Settings {
@@ -35,7 +32,8 @@ interface Settings {
   waitMs: number;
   /** Sends after the first, when the message is provably absent. At least 2. */
   resends: number;
-  logger?: Logger | undefined;
+  /** Every create's answer is checked for its marker, keyed or not. */
+  markers: MarkerWatch;
 }
 
 type Baseline = { newest: number; page: Message[] } | "unlistable";
@@ -43,18 +41,11 @@ type Baseline = { newest: number; page: Message[] } | "unlistable";
 const PAGE = 100; // what `after` returns at most
 const REMEMBERED_KEYS = 1_000;
 
-export function createReconciler({ waitMs, resends, logger }: Settings): Reconciler {
+export function createReconciler({ waitMs, resends, markers }: Settings): Reconciler {
   const baselines = new Map<string, Promise<Baseline>>();
   const results = new Map<string, Promise<Message>>();
   // Keys sent before whose outcome stayed unknown: a new call with one of them looks before it sends.
   const uncertain = new Set<string>();
-  let dropsMarker = false;
-
-  const check = (message: Message, key: string | undefined) => {
-    if (dropsMarker || markOf(message) === (key ?? true)) return;
-    dropsMarker = true;
-    logger?.warn?.("this Chatwoot server dropped the chatwoot_messages_key content attribute: idempotent creates and the echo guard cannot work with it");
-  };
 
   /** The newest message id before our first keyed create here (one list call, remembered), or "unlistable". */
   const baseline = (request: KeyedCreate): Promise<Baseline> => {
@@ -102,12 +93,12 @@ export function createReconciler({ waitMs, resends, logger }: Settings): Reconci
     for (let sends = 1; ; sends++) {
       try {
         const message = await request.post();
-        check(message, request.key);
+        markers.check(message, request.key);
         return message;
       } catch (error) {
         if (!ambiguous(error)) throw error;
         if (start === "unlistable") throw unknown(request, "this token may not list messages to check (an agent bot's token)", error);
-        if (dropsMarker) throw unknown(request, "this server drops the marker, so the message cannot be recognized", error);
+        if (markers.dropped()) throw unknown(request, "this server drops the marker, so the message cannot be recognized", error);
         await sleep(waitMs, request.signal);
         const found = await find(request, start.newest).catch((listError: unknown) => {
           throw unknown(request, "the messages could not be listed to check", listError);
@@ -119,7 +110,6 @@ export function createReconciler({ waitMs, resends, logger }: Settings): Reconci
   };
 
   return {
-    check,
     create(request) {
       const known = results.get(request.key);
       if (known) return known;

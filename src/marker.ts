@@ -9,6 +9,26 @@ export const MARKER = "chatwoot_messages_key";
 
 type Attributes = Record<string, unknown>;
 
+export interface MarkerWatch {
+  /** Looks at a create's answer: a server that drops the marker makes every later outcome unknowable. */
+  check(message: { content_attributes?: unknown }, key: string | undefined): void;
+  /** Whether a create's answer has come back without its marker. */
+  dropped(): boolean;
+}
+
+/** Watches every create's answer for the marker it was sent with, and warns once when it is missing. */
+export function watchMarkers(logger: { warn?(message: string): void } | undefined): MarkerWatch {
+  let dropped = false;
+  return {
+    check(message, key) {
+      if (dropped || markOf(message) === (key ?? true)) return;
+      dropped = true;
+      logger?.warn?.(`this Chatwoot server dropped the ${MARKER} content attribute: idempotent creates and the echo guard cannot work with it`);
+    },
+    dropped: () => dropped,
+  };
+}
+
 /** `content_attributes` with the mark added, in the form it came in (an object, or a JSON string as multipart sends it). */
 export function withMarker(attributes: unknown, key: string | undefined): Attributes | string {
   const value = key ?? true;

@@ -7,8 +7,7 @@
 import type { CallOptions, CreateCallOptions, Send } from "./client.js";
 import type { Limiter } from "./concurrency.js";
 import type { Reconciler } from "./idempotency.js";
-import { withMarker } from "./marker.js";
-import { hasFiles, toFormData } from "./multipart.js";
+import { withMarker, type MarkerWatch } from "./marker.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "./retry.js";
 import type { CreateMessageBody, ListMessagesQuery, Message, MessageList, UpdateMessageStatusRequest, paths } from "./types.js";
@@ -53,13 +52,15 @@ export interface MessagesSettings {
   unsafeRetries: boolean;
   /** Queues writes beyond the client's maxConcurrentWrites. */
   writes: Limiter;
-  /** Finds out what an ambiguous keyed create did. */
-  reconciler: Reconciler;
+  /** Finds out what an ambiguous keyed create did; loaded by the first keyed create. */
+  reconciler: () => Promise<Reconciler>;
+  /** Checks every create's answer for its marker. */
+  markers: MarkerWatch;
   /** `idempotencyKeys: "auto"`: a key for every create. */
   autoKeys: boolean;
 }
 
-export function createMessages(send: Send, { unsafeRetries, writes, reconciler, autoKeys }: MessagesSettings): MessagesResource {
+export function createMessages(send: Send, { unsafeRetries, writes, reconciler, markers, autoKeys }: MessagesSettings): MessagesResource {
   const messages: MessagesResource = {
     async create(conversationId, body, options) {
       const conversation_id = validateId("conversationId", conversationId);
@@ -74,15 +75,15 @@ export function createMessages(send: Send, { unsafeRetries, writes, reconciler, 
         path: MESSAGES,
         params: { conversation_id },
         body: marked,
-        form: hasFiles(marked) ? () => toFormData(marked) : undefined,
+        multipart: hasFiles(marked),
         policy: unsafe ? retryIdempotent : retryCreate,
       }, options), options?.signal);
       if (key === undefined) {
         const message = await post();
-        reconciler.check(message, undefined);
+        markers.check(message, undefined);
         return message;
       }
-      return reconciler.create({
+      return (await reconciler()).create({
         scope: `${options?.accountId ?? ""}/${conversation_id}`,
         key,
         post,
@@ -129,6 +130,11 @@ export function createMessages(send: Send, { unsafeRetries, writes, reconciler, 
     },
   };
   return Object.freeze(messages);
+}
+
+/** Files (not signed ids of uploads already made) make a create multipart. */
+function hasFiles(body: CreateMessageBody): boolean {
+  return body.attachments?.some((attachment) => typeof attachment !== "string") ?? false;
 }
 
 /** The path parameters of one message, checked. */

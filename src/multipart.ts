@@ -5,10 +5,6 @@
 import { isBlob } from "./validate.js";
 import type { AttachmentInput, CreateMessageBody } from "./types.js";
 
-export function hasFiles(body: CreateMessageBody): boolean {
-  return body.attachments?.some((attachment) => typeof attachment !== "string") ?? false;
-}
-
 export function toFormData(body: CreateMessageBody): FormData {
   const form = new FormData();
   for (const [key, value] of Object.entries(body)) {

@@ -12,11 +12,15 @@ it("the benchmark runs and writes its report", async () => {
     expect(stdout).toContain(name);
   }
   const report = JSON.parse(readFileSync(`${root}build/bench/quick.json`, "utf8"));
-  expect(report.create.map((row: { name: string }) => row.name)).toEqual(["raw fetch", "raw fetch (control)", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk"]);
+  expect(report.create.map((row: { name: string }) => row.name)).toEqual([
+    "raw fetch", "raw fetch (control)", "raw fetch + timeout signal", "raw fetch + timeout signal, redirect error", "openapi-fetch", "chatwoot-messages", "@figuro/chatwoot-sdk",
+  ]);
+  expect(report.list.map((row: { name: string }) => row.name)).toEqual(["raw fetch", "raw fetch (control)", "raw fetch + timeout signal", "openapi-fetch", "chatwoot-messages"]);
   expect(report.goals.map((row: { goal: string }) => row.goal)).toHaveLength(5);
   expect(report.create[0].ratioToRawFetch).toBe(1);
   expect(report.bundle.map((row: { name: string }) => row.name)).toEqual([
     "chatwoot-messages (client)",
+    "chatwoot-messages (typed fetch client)",
     "chatwoot-messages (everything, webhooks too)",
     "openapi-fetch alone",
     "@figuro/chatwoot-sdk",

@@ -2,7 +2,7 @@ import type { Middleware } from "openapi-fetch";
 import { describe, expect, it, vi } from "vitest";
 import { GENERAL_PATH } from "../../src/client.js";
 import { ConnectionError, createChatwootClient, RedirectError, ValidationError } from "../../src/index.js";
-import { TOKEN, clientFor, requestPath } from "../helpers/client.js";
+import { TOKEN, clientFor, rawFor, requestPath } from "../helpers/client.js";
 import { json, message, useServers } from "../helpers/http-server.js";
 
 const server = useServers();
@@ -60,7 +60,7 @@ describe("redirects", () => {
       response.writeHead(307, { location: target });
       response.end();
     });
-    const { response } = await clientFor(origin.url).raw.POST("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
+    const { response } = await rawFor(origin.url).POST("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
       params: { path: { account_id: 1, conversation_id: 42 } },
       body: { content: "hi" },
     });
@@ -71,8 +71,7 @@ describe("redirects", () => {
   it("raw calls pointed at another origin go out without the token", async () => {
     const other = await server((_request, response) => json(response, 200, message(1)));
     const home = await server((_request, response) => json(response, 200, message(1)));
-    const client = clientFor(home.url);
-    await client.raw.DELETE("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}", {
+    await rawFor(home.url).DELETE("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}", {
       baseUrl: other.url,
       params: { path: { account_id: 1, conversation_id: 42, message_id: 1 } },
     });
@@ -188,7 +187,7 @@ describe("errors that are not the network's", () => {
     };
     const client = clientFor("http://127.0.0.1:9", { fetch: failing, maxRetries: 0 });
     await expect(client.messages.list(42)).rejects.toBeInstanceOf(ConnectionError);
-    await expect(client.raw.GET("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
+    await expect(rawFor("http://127.0.0.1:9", { fetch: failing }).GET("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
       params: { path: { account_id: 1, conversation_id: 42 } },
     })).rejects.toBeInstanceOf(ConnectionError);
   });

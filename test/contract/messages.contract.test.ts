@@ -6,23 +6,24 @@
 import { describe, expect, inject, it } from "vitest";
 import {
   createChatwootClient, ApiError, AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitError, UnprocessableEntityError,
-  type ChatwootClient, type CreateMessageBody, type Message,
+  type CreateMessageBody, type Message,
 } from "../../src/index.js";
 import { prismClient, requestExamples, responseExamples } from "../helpers/prism.js";
 
 const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}" as const;
 const path = { account_id: 1, conversation_id: 42, message_id: 1234 };
 
-/** One call per operation through the public client (PUT only exists on `raw`). */
-const invoke: Record<string, (client: ChatwootClient) => Promise<unknown>> = {
-  listMessages: (c) => c.messages.list(42),
-  createMessage: (c) => c.messages.create(42, { content: "Hello" }),
-  updateMessageStatus: (c) => c.messages.updateStatus(42, 1234, { status: "read" }),
-  deleteMessage: (c) => c.messages.delete(42, 1234),
-  retryMessage: (c) => c.messages.retry(42, 1243),
-  translateMessage: (c) => c.messages.translate(42, 1243, "es"),
-  replaceMessageStatus: async (c) => {
-    const { data, error, response } = await c.raw.PUT(MESSAGE, { params: { path }, body: { status: "delivered" } });
+/** One call per operation through the public clients (PUT only exists on the raw client). */
+type Clients = Pick<ReturnType<typeof prismClient>, "client" | "raw">;
+const invoke: Record<string, (clients: Clients) => Promise<unknown>> = {
+  listMessages: ({ client }) => client.messages.list(42),
+  createMessage: ({ client }) => client.messages.create(42, { content: "Hello" }),
+  updateMessageStatus: ({ client }) => client.messages.updateStatus(42, 1234, { status: "read" }),
+  deleteMessage: ({ client }) => client.messages.delete(42, 1234),
+  retryMessage: ({ client }) => client.messages.retry(42, 1243),
+  translateMessage: ({ client }) => client.messages.translate(42, 1243, "es"),
+  replaceMessageStatus: async ({ raw }) => {
+    const { data, error, response } = await raw.PUT(MESSAGE, { params: { path }, body: { status: "delivered" } });
     if (!response.ok) throw Object.assign(new Error(`PUT ${response.status}`), { status: response.status, body: error });
     return data;
   },
@@ -99,9 +100,9 @@ describe("requests the client sends pass Prism's validation", () => {
   });
 
   it("update status as multipart (as some integrations send it) and as PUT", async () => {
-    const { client, seen } = prismClient();
-    const form = await client.raw.PATCH(MESSAGE, { params: { path }, body: { status: "delivered" }, bodySerializer: (b) => toForm(b) });
-    const put = await client.raw.PUT(MESSAGE, { params: { path }, body: { status: "read" } });
+    const { raw, seen } = prismClient();
+    const form = await raw.PATCH(MESSAGE, { params: { path }, body: { status: "delivered" }, bodySerializer: (b) => toForm(b) });
+    const put = await raw.PUT(MESSAGE, { params: { path }, body: { status: "read" } });
     expect([form.response.status, put.response.status]).toEqual([200, 200]);
     expect(seen.violations).toEqual([]);
   });
@@ -136,8 +137,8 @@ describe("requests the client sends pass Prism's validation", () => {
   });
 
   it("Prism does flag a bad request, so an empty violation list means something", async () => {
-    const { client, seen } = prismClient();
-    const { response } = await client.raw.POST("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
+    const { raw, seen } = prismClient();
+    const { response } = await raw.POST("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
       params: { path: { account_id: 1, conversation_id: 42 } },
       body: { content_type: "cards", content_attributes: { items: [{ title: "no actions" }] } } as never,
     });
@@ -164,8 +165,8 @@ describe("every response example in the spec comes back through the client", () 
   });
 
   it.each(examples.map((e) => [`${e.operationId} ${e.status} ${e.name}`, e] as const))("%s", async (_title, example) => {
-    const { client, seen } = prismClient(`code=${example.status}, example=${example.name}`);
-    const outcome = await invoke[example.operationId]!(client).then(
+    const { seen, ...clients } = prismClient(`code=${example.status}, example=${example.name}`);
+    const outcome = await invoke[example.operationId]!(clients).then(
       (data) => ({ data }),
       (error: unknown) => ({ error }),
     );
@@ -183,8 +184,8 @@ describe("every response example in the spec comes back through the client", () 
 describe("dynamic responses (generated from the schemas, seeded) parse", () => {
   it.each(["listMessages", "createMessage", "updateMessageStatus", "deleteMessage"])("%s", async (operationId) => {
     for (let i = 0; i < 5; i++) {
-      const { client, seen } = prismClient("dynamic=true");
-      const data = (await invoke[operationId]!(client)) as Message | { payload: Message[] };
+      const { seen, ...clients } = prismClient("dynamic=true");
+      const data = (await invoke[operationId]!(clients)) as Message | { payload: Message[] };
       expect(seen.statuses).toEqual([200]);
       const messages = "payload" in data ? data.payload : [data];
       for (const message of messages) {

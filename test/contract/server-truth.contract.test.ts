@@ -43,8 +43,8 @@ describe("what the server accepts passes", () => {
 
 describe("what the server refuses is refused", () => {
   it.each(refused)("%s", async (_name, body) => {
-    const { client, seen } = prismClient();
-    const { response } = await client.raw.POST(MESSAGES, { params: { path: { account_id: 1, conversation_id: 42 } }, body: body as never });
+    const { raw, seen } = prismClient();
+    const { response } = await raw.POST(MESSAGES, { params: { path: { account_id: 1, conversation_id: 42 } }, body: body as never });
     expect(response.status).toBe(422);
     expect(seen.violations.length).toBeGreaterThan(0);
   });

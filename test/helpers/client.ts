@@ -1,4 +1,5 @@
 import { createChatwootClient, GENERAL_PATH, type ChatwootClientOptions } from "../../src/client.js";
+import { createRawClient, type ConnectionOptions } from "../../src/raw.js";
 
 /** Which request path the resource methods take in this run (the "general path" vitest project sets it). */
 export const requestPath = process.env.CHATWOOT_TEST_PATH === "general" ? "general" : "direct";
@@ -15,6 +16,11 @@ export function clientFor(baseUrl: string, options: Partial<ChatwootClientOption
     ...options,
     ...(requestPath === "general" ? { [GENERAL_PATH]: true } : {}),
   } as ChatwootClientOptions);
+}
+
+/** The typed fetch client for a local test server. */
+export function rawFor(baseUrl: string, options: Partial<ConnectionOptions> = {}) {
+  return createRawClient({ baseUrl, apiAccessToken: TOKEN, ...options });
 }
 
 /** Middleware that sends a request to /messages/<scenario>, so that one test server can answer many scenarios. */

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { inject } from "vitest";
-import { createChatwootClient, type ChatwootClientOptions } from "../../src/index.js";
+import { createChatwootClient, createRawClient, type ChatwootClientOptions } from "../../src/index.js";
 
 export const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
 
@@ -17,7 +17,7 @@ export interface Recorder {
 
 export function prismClient(prefer?: string, options: Partial<ChatwootClientOptions> = {}) {
   const seen: Recorder = { requests: 0, violations: [], statuses: [] };
-  const client = createChatwootClient({
+  const settings: ChatwootClientOptions = {
     baseUrl: inject("prismUrl"),
     apiAccessToken: "prism-test-token",
     accountId: 1,
@@ -37,8 +37,9 @@ export function prismClient(prefer?: string, options: Partial<ChatwootClientOpti
         },
       },
     ],
-  });
-  return { client, seen };
+  };
+  // The typed fetch client beside the resource client, recording into the same `seen`.
+  return { client: createChatwootClient(settings), raw: createRawClient(settings), seen };
 }
 
 /** Follows a local `#/components/...` reference in the bundled spec. */

@@ -1,5 +1,5 @@
 /** Compile-time tests of the public surface (npm run typecheck). */
-import { createChatwootClient, createWebhookHandler, MessageType, type ChatwootClient, type Message, type MessageList, type WebhookEventOf, type paths } from "../../src/index.js";
+import { createChatwootClient, createRawClient, createWebhookHandler, MessageType, type ChatwootClient, type Message, type MessageList, type WebhookEventOf, type paths } from "../../src/index.js";
 
 const chatwoot = createChatwootClient({ baseUrl: "https://chat.example.com", apiAccessToken: "t", accountId: 1 });
 
@@ -12,7 +12,7 @@ export async function rightUses(signal: AbortSignal): Promise<void> {
   for await (const m of chatwoot.messages.iterate(42, { before: 1200 }, { signal })) void m.id;
   await chatwoot.messages.updateStatus(42, 1234, { status: "read" });
   const deleted: Message = await chatwoot.messages.delete(42, 1234);
-  const { data, error, response } = await chatwoot.raw.GET("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
+  const { data, error, response } = await createRawClient({ baseUrl: "https://chat.example.com", apiAccessToken: "t" }).GET("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", {
     params: { path: { account_id: 1, conversation_id: 42 } },
   });
   void [outgoing, page, deleted, data?.payload, error, response.status];

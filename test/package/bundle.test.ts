@@ -1,0 +1,26 @@
+/**
+ * What a browser build of the resource client loads up front, and what only on first need: the
+ * split that keeps openapi-fetch, the multipart form and the reconciler out of a page that only
+ * sends and reads messages. Sizes are the benchmark's business; this checks which modules go where.
+ */
+import { describe, expect, it } from "vitest";
+import { bundle, entries } from "../../scripts/bench/bundle.mjs";
+
+type Part = { code: string; modules: string[] };
+
+describe("the client's browser bundle", () => {
+  it("loads openapi-fetch, the multipart form and the reconciler only on first need", async () => {
+    const { upFront, onFirstNeed } = (await bundle(entries["chatwoot-messages (client)"])) as { upFront: Part; onFirstNeed: Part };
+    const later = ["node_modules/openapi-fetch/dist/index.mjs", "src/general.ts", "src/raw.ts", "src/request.ts", "src/multipart.ts", "src/idempotency.ts"];
+    expect(upFront.modules).toEqual(expect.arrayContaining(["src/client.ts", "src/direct.ts", "src/messages.ts", "src/validate.ts", "src/errors.ts"]));
+    expect(upFront.modules.filter((id) => later.includes(id))).toEqual([]);
+    expect(onFirstNeed.modules).toEqual(expect.arrayContaining(later));
+    expect(upFront.modules.filter((id) => id.startsWith("src/webhooks/"))).toEqual([]);
+  }, 60_000);
+
+  it("the typed fetch client alone is openapi-fetch and the checks it shares, without the resource methods", async () => {
+    const { upFront } = (await bundle(entries["chatwoot-messages (typed fetch client)"])) as { upFront: Part };
+    expect(upFront.modules).toEqual(expect.arrayContaining(["node_modules/openapi-fetch/dist/index.mjs", "src/raw.ts"]));
+    expect(upFront.modules.filter((id) => ["src/client.ts", "src/messages.ts", "src/validate.ts"].includes(id))).toEqual([]);
+  }, 60_000);
+});
