@@ -4,9 +4,9 @@
  * ends even if vitest is killed. PRISM_STATE_FILE, when set, receives its pids and URL (the
  * test that kills a runner reads it).
  */
-import { writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { startPrism } from "../scripts/prism.mjs";
+import { writeState } from "./helpers/processes.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,7 +17,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const prism = await startPrism({ args: ["--errors", "--seed", "42"] });
   if (process.env.PRISM_STATE_FILE) {
-    writeFileSync(process.env.PRISM_STATE_FILE, JSON.stringify({ url: prism.url, port: prism.port, supervisorPid: prism.pid }));
+    writeState(process.env.PRISM_STATE_FILE, { url: prism.url, port: prism.port, supervisorPid: prism.pid });
   }
   project.provide("prismUrl", prism.url);
   return () => prism.stop();

@@ -1,6 +1,6 @@
 /** Waiting for conditions, starting programs that cannot outlive the test run, and looking at ports and processes. */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 export { accepts } from "../../scripts/prism.mjs";
 
@@ -27,6 +27,15 @@ export function runSupervised(command: string, args: string[], options: { cwd?: 
 }
 
 /** Polls `probe` until it returns something truthy; fails with `what` (and `context()`) after `timeoutMs`. */
+/**
+ * Records what a killed-runner test needs (ports, pids) for the test that polls for it: written
+ * whole or not at all, so that a poll between open and write never reads an empty file.
+ */
+export function writeState(file: string, state: object): void {
+  writeFileSync(`${file}.partial`, JSON.stringify(state));
+  renameSync(`${file}.partial`, file);
+}
+
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what = "condition", context = () => ""): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
