@@ -1,5 +1,5 @@
 /**
- * Puts the token on requests to the configured origin, and nowhere else: a `raw` call given
+ * Puts the token on requests to the configured origin, and nowhere else: a typed fetch client call given
  * another baseUrl goes out without it. The token lives only in this closure, never on an object
  * that could be logged or serialized.
  */

@@ -62,7 +62,7 @@ type Fetch = (input: Request, init?: RequestInit) => Promise<Response>;
 /**
  * Sends a LightRequest as fetch(url, init); a real Request, or a caller's own fetch, gets a real
  * Request. fetch's rejection, and only that, becomes a ConnectionError (or the deadline's error):
- * openapi-fetch passes it through middleware `onError`, for `raw` calls too.
+ * openapi-fetch passes it through middleware `onError`, for calls of the typed fetch client too.
  */
 export function sendWith(userFetch: Fetch | undefined, origin: string): (request: Request | LightRequest) => Promise<Response> {
   const failed = (error: unknown) => {
