@@ -4,7 +4,6 @@
  * paths (direct.ts, or general.ts for middleware, a fetch of your own and attachments), and an
  * answer turned into typed data or a typed error.
  */
-import { checkAuthHeader, checkToken } from "./auth.js";
 import { createLimiter, unlimited } from "./concurrency.js";
 import { InvalidResponseError, ValidationError, errorFromResponse, type ChatwootErrorBody } from "./errors.js";
 import { directSender, fillPath, type PreparedRequest } from "./direct.js";
@@ -12,10 +11,9 @@ import { onFirstNeed } from "./lazy.js";
 import { logged, type Logger } from "./logging.js";
 import { watchMarkers } from "./marker.js";
 import { createMessages, type MessagesResource } from "./messages.js";
-import type { ConnectionOptions } from "./raw.js";
 import { DEFAULT_BACKOFF, withRetries, type Backoff, type RetryPolicy } from "./retry.js";
 import { withTimeout } from "./timeout.js";
-import { checkBaseUrl, toChatwootError } from "./transport.js";
+import { checkConnection, toChatwootError, type ConnectionOptions } from "./transport.js";
 import type { paths } from "./types.js";
 import { validateId, validateTransportOptions } from "./validate.js";
 
@@ -93,17 +91,13 @@ export type Send = <T>(operation: Operation, options: CallOptions | undefined) =
 export const GENERAL_PATH = Symbol("chatwoot-messages.generalPath");
 
 export function createChatwootClient(options: ChatwootClientOptions): ChatwootClient {
-  if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
-  const token = checkToken(options.apiAccessToken);
-  const baseUrl = checkBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
-  const origin = new URL(baseUrl).origin;
+  const { baseUrl, origin, token, authHeader } = checkConnection(options);
   validateTransportOptions(options);
   const defaultAccountId = options.accountId === undefined ? undefined : validateId("accountId", options.accountId);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxRetries = options.maxRetries ?? 2;
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   const userFetch = options.fetch;
-  const authHeader = checkAuthHeader(options.authHeader);
   const logger = options.logger;
   const connection: ConnectionOptions = {
     baseUrl, apiAccessToken: token, authHeader, allowInsecureHttp: options.allowInsecureHttp === true,

@@ -7,8 +7,8 @@
 import type { RawOutcome } from "./client.js";
 import type { PreparedRequest } from "./direct.js";
 import { toFormData } from "./multipart.js";
-import { createRawClient, type ConnectionOptions } from "./raw.js";
-import { redirectMode } from "./transport.js";
+import { createRawClient } from "./raw.js";
+import { redirectMode, type ConnectionOptions } from "./transport.js";
 
 export interface GeneralRequest extends PreparedRequest {
   multipart: boolean;

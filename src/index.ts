@@ -5,7 +5,7 @@
 export { createChatwootClient } from "./client.js";
 export type { CallOptions, ChatwootClient, ChatwootClientOptions, CreateCallOptions } from "./client.js";
 export { createRawClient } from "./raw.js";
-export type { ConnectionOptions } from "./raw.js";
+export type { ConnectionOptions } from "./transport.js";
 export type { MessagesResource } from "./messages.js";
 export type { IterateQuery } from "./pagination.js";
 export type { AuthHeader } from "./auth.js";

@@ -5,7 +5,7 @@
  * Never `source_id`: on every channel but API inboxes a `source_id` on an outgoing message means
  * "came from the channel", and the message is never delivered.
  */
-export const MARKER = "chatwoot_messages_key";
+const MARKER = "chatwoot_messages_key";
 
 type Attributes = Record<string, unknown>;
 

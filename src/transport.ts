@@ -1,12 +1,48 @@
 /**
- * Where requests may go and what a failed exchange becomes: HTTPS unless the host is this
- * machine, no redirects (fetch would carry the token along), and every low-level failure turned
- * into a ChatwootError so that no bare `TypeError: fetch failed` reaches the caller.
+ * Where requests may go and what a failed exchange becomes: the connection options both clients
+ * check the same way, HTTPS unless the host is this machine, no redirects (fetch would carry the
+ * token along), and every low-level failure turned into a ChatwootError so that no bare
+ * `TypeError: fetch failed` reaches the caller.
  */
+import type { Middleware } from "openapi-fetch";
+import { checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
 import { AbortError, ChatwootError, ConnectionError, RedirectError, TimeoutError, ValidationError } from "./errors.js";
 
+/** Where and how to connect: shared by createRawClient and createChatwootClient. */
+export interface ConnectionOptions {
+  /** Your Chatwoot installation, e.g. "https://app.chatwoot.com". Plain http only for this machine, unless allowInsecureHttp. */
+  baseUrl: string;
+  /** A user's or agent bot's access token. Kept out of every error, log line and serialization. */
+  apiAccessToken: string;
+  /** A fetch of your own (it receives a Request). Default: the global fetch. */
+  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
+  /** Default "api_access_token"; "Api-Access-Token" survives proxies that drop underscores. */
+  authHeader?: AuthHeader;
+  /** Allow plain http to hosts other than loopback. The token then travels unencrypted. */
+  allowInsecureHttp?: boolean;
+  /** openapi-fetch middleware, run after the client's own. */
+  middleware?: Middleware[];
+}
+
+/** ConnectionOptions, checked. */
+export interface Connection {
+  /** Without a trailing slash. */
+  baseUrl: string;
+  origin: string;
+  token: string;
+  authHeader: AuthHeader;
+}
+
+/** The checks both clients make of where and how to connect, once, at construction. */
+export function checkConnection(options: ConnectionOptions): Connection {
+  if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
+  const token = checkToken(options.apiAccessToken);
+  const baseUrl = checkBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
+  return { baseUrl, origin: new URL(baseUrl).origin, token, authHeader: checkAuthHeader(options.authHeader) };
+}
+
 /** Checks baseUrl once, at construction; returns it without a trailing slash. */
-export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean): string {
+function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean): string {
   if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
     throw new ValidationError("baseUrl", "is required, for example \"https://app.chatwoot.com\"");
   }

@@ -9,7 +9,7 @@ import { signWebhook } from "../webhooks/sign.js";
 import { UsageError } from "./args.js";
 import { errorLine, printable, type Io } from "./output.js";
 
-export const TRIGGER_USAGE = `usage: chatwoot-messages webhooks trigger EVENT [--to URL] [--example NAME] [--duplicate | --retry | --stale]
+const TRIGGER_USAGE = `usage: chatwoot-messages webhooks trigger EVENT [--to URL] [--example NAME] [--duplicate | --retry | --stale]
 
 Sends a correctly signed delivery of EVENT (message_created, message_updated, conversation_status_changed...),
 built from the spec's named examples, with a fresh X-Chatwoot-Delivery and timestamp, and prints the answer.

@@ -8,7 +8,7 @@ import { port, positiveInteger, UsageError } from "./args.js";
 import { errorLine, printableJson, type Io } from "./output.js";
 import { trigger } from "./trigger.js";
 
-export const WEBHOOKS_USAGE = `usage: chatwoot-messages webhooks listen [--port 3000] [--host 127.0.0.1] [--allow-unsigned]
+const WEBHOOKS_USAGE = `usage: chatwoot-messages webhooks listen [--port 3000] [--host 127.0.0.1] [--allow-unsigned]
                                           [--redis URL] [--concurrency N]
 
 Receives Chatwoot webhooks, verifies each signature, and prints every verified event as one JSON

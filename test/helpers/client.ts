@@ -1,5 +1,6 @@
 import { createChatwootClient, GENERAL_PATH, type ChatwootClientOptions } from "../../src/client.js";
-import { createRawClient, type ConnectionOptions } from "../../src/raw.js";
+import { createRawClient } from "../../src/raw.js";
+import type { ConnectionOptions } from "../../src/transport.js";
 
 /** Which request path the resource methods take in this run (the "general path" vitest project sets it). */
 export const requestPath = process.env.CHATWOOT_TEST_PATH === "general" ? "general" : "direct";
