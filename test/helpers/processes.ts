@@ -1,6 +1,7 @@
 /** Waiting for conditions, starting programs that cannot outlive the test run, and looking at ports and processes. */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 export { accepts } from "../../scripts/prism.mjs";
 
@@ -26,7 +27,6 @@ export function runSupervised(command: string, args: string[], options: { cwd?: 
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
 
-/** Polls `probe` until it returns something truthy; fails with `what` (and `context()`) after `timeoutMs`. */
 /**
  * Records what a killed-runner test needs (ports, pids) for the test that polls for it: written
  * whole or not at all, so that a poll between open and write never reads an empty file.
@@ -36,6 +36,38 @@ export function writeState(file: string, state: object): void {
   renameSync(`${file}.partial`, file);
 }
 
+/**
+ * A vitest run of test/fixtures/vitest.hang.config.ts, which starts something and hangs until it
+ * is killed, for the tests that kill a runner and look for what it left. It runs in a process
+ * group of its own; `stateVariable` names the variable through which its setup or fixture tells,
+ * with writeState, what it started. `dispose` is the last-resort cleanup, whatever the test did.
+ */
+export function hangingRunner(stateVariable: string, env: NodeJS.ProcessEnv = {}) {
+  const scratch = mkdtempSync(path.join(tmpdir(), "hanging-runner-"));
+  const stateFile = path.join(scratch, "state.json");
+  const runner = spawn(process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--config", "test/fixtures/vitest.hang.config.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env, [stateVariable]: stateFile },
+    stdio: "ignore",
+    detached: true,
+  });
+  return {
+    pid: runner.pid!,
+    /** What the run started, once it has said so. */
+    started: <T>(timeoutMs: number, what: string): Promise<T> =>
+      waitFor(() => existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, "utf8")) as T), timeoutMs, what),
+    dispose() {
+      try {
+        process.kill(-runner.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns something truthy; fails with `what` (and `context()`) after `timeoutMs`. */
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what = "condition", context = () => ""): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
