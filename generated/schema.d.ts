@@ -218,6 +218,430 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/api/v1/inboxes/{inbox_identifier}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the inbox's public settings
+         * @description The inbox's name, time zone, working hours and whether identity validation is on. Useful before
+         *     creating a session: when `identity_validation_enabled` is true, every contacts call needs an
+         *     `identifier_hash` computed on your server.
+         */
+        get: operations["getInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create (or find) a contact session
+         * @description Creates a session for a contact in this inbox and answers **200** (not 201) with its
+         *     `source_id` and `pubsub_token`, the two credentials of everything that follows. An empty body is
+         *     enough. If `source_id` names an existing session of this inbox, that session is returned
+         *     unchanged.
+         *
+         *     With identity validation on, `identifier` and `identifier_hash` are required; a missing or wrong
+         *     hash answers **500**. A new session always starts unverified, even with a valid hash: call
+         *     `getContact` with the hash to verify it.
+         */
+        post: operations["createContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a contact session
+         * @description The session and its contact, in the same shape as the create. With `identifier` and a valid
+         *     `identifier_hash` in the query, the session becomes **verified**: it then sees every conversation
+         *     of its contact, in any inbox, and receives their realtime events. With identity validation on,
+         *     both are required; a missing or wrong hash answers **500**.
+         */
+        get: operations["getContact"];
+        /**
+         * Update the session's contact (PUT)
+         * @description The same operation as `updateContact` (`PATCH`), reached with `PUT`.
+         */
+        put: operations["replaceContact"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update the session's contact
+         * @description Updates the contact's name, email, phone number, avatar or custom attributes and answers with
+         *     the **whole contact record**, a different shape from create and show (ISO timestamps, no
+         *     `source_id` or `pubsub_token`). `identifier` cannot be changed. An email or phone number that
+         *     another contact of the account already has **merges** this contact into that one.
+         *     `PUT` does the same (`replaceContact`).
+         */
+        patch: operations["updateContact"];
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the session's conversations
+         * @description Every conversation of the session, in **no particular order** and unpaged, each with **all** of
+         *     its messages: for a long history, list a conversation's messages page by page instead. A
+         *     verified session (see `getContact`) sees every conversation of its contact, in any inbox.
+         */
+        get: operations["listConversations"];
+        put?: never;
+        /**
+         * Start a conversation
+         * @description Starts a conversation and answers **200** with it. Its status is `open`, `pending` when the
+         *     inbox has an active bot, or `resolved` when the contact is blocked. When the inbox is locked to
+         *     a single conversation, the session's last conversation is answered instead, whatever its status.
+         *     Only `custom_attributes` is read from the body.
+         */
+        post: operations["createConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a conversation
+         * @description The conversation with its status and **every** message the contact can see (unpaged). An
+         *     unverified session only reaches its own conversations; any other id answers 404.
+         */
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}/toggle_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a conversation
+         * @description Despite its name, this **only resolves**: an already resolved conversation is answered 200
+         *     unchanged, and there is no way to reopen one but to send a new message. No body. With CSAT on,
+         *     a survey message follows shortly.
+         */
+        post: operations["toggleConversationStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}/toggle_typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Show or hide the contact's typing indicator
+         * @description Tells the agents that the contact started (`on`) or stopped (`off`) typing. Answered 200 with
+         *     an **empty body**; the contact never gets its own typing back over the realtime channel.
+         *     `typing_status` may be sent in the body or the query string; any other value does nothing.
+         */
+        post: operations["toggleTyping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}/update_last_seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the conversation as seen by the contact
+         * @description Sets the conversation's `contact_last_seen_at` to now and, in the background, marks the
+         *     agents' messages up to now as `read` (each one then sends a realtime `message.updated`).
+         *     No body; answered 200 with an **empty body**.
+         */
+        post: operations["updateLastSeen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a conversation's messages
+         * @description One page of **at most 20** messages, **oldest first**, as a bare array:
+         *
+         *     | Query | Messages returned |
+         *     |---|---|
+         *     | none | the 20 newest |
+         *     | `before=B` | the 20 newest with `id < B` |
+         *
+         *     There is **no `after`**: to catch up after a gap, fetch the newest page and walk back with
+         *     `before` (the smallest id you have) until a page overlaps what you already have. A page shorter
+         *     than 20 is the start of the conversation. Private notes and activity messages are never listed;
+         *     messages an agent deleted stay, with `content_attributes.deleted: true`.
+         */
+        get: operations["listContactMessages"];
+        put?: never;
+        /**
+         * Send a message as the contact
+         * @description Records an **incoming** message from the contact and answers **200** with it (`message_type`
+         *     `0`). Only `content`, `echo_id` and, as `multipart/form-data`, `attachments[]` files are read.
+         *     `echo_id` is **not** in this answer: it comes back in the realtime `message.created` event, where
+         *     it resolves your optimistic bubble. Not idempotent: a repeated request creates a second message.
+         *     A resolved conversation is reopened.
+         */
+        post: operations["createContactMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}/messages/{message_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+                /**
+                 * @description The global id of the message. It must belong to the conversation in the path, or the server answers 404.
+                 * @example 1234
+                 */
+                message_id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Answer an interactive message (PUT)
+         * @description The same operation as `updateContactMessage` (`PATCH`), reached with `PUT`.
+         */
+        put: operations["replaceContactMessage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Answer an interactive message
+         * @description Stores what the contact chose or entered in an `input_select`, `form` or `input_csat` message
+         *     (`content_attributes.submitted_values`) and answers with the message. The server does not check
+         *     the message's `content_type`. A CSAT survey older than 14 days is refused with 422; **any other
+         *     failure is a 500**. `PUT` does the same (`replaceContactMessage`).
+         */
+        patch: operations["updateContactMessage"];
+        trace?: never;
+    };
 }
 export interface webhooks {
     messageCreated: {
@@ -320,6 +744,114 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /**
+         * @description The `message` of a stream frame on the realtime channel, `{"event": "...", "data": {...}}`, told
+         *     apart by `event`. These are the events a **contact** subscription receives; an agent subscription
+         *     receives these and more (`conversation.read`, `assignee.changed`, `contact.*`, `notification.*`...),
+         *     so ignore event names you do not know.
+         */
+        RealtimeEvent: {
+            /** @description The event name. */
+            event: string;
+            /** @description The event's payload, shaped by `event`. */
+            data: unknown;
+        };
+        /** @description A message the contact can see was created, by anyone (the contact's own messages too, with their `echo_id`). */
+        RealtimeMessageCreatedEvent: Omit<components["schemas"]["RealtimeEvent"], "event"> & {
+            /** @constant */
+            event: "message.created";
+            data: components["schemas"]["RealtimeMessage"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "message.created";
+        };
+        /** @description A message changed: its status (for example `read` after the agent saw it), its submitted values, or a soft delete (`content_attributes.deleted`). */
+        RealtimeMessageUpdatedEvent: Omit<components["schemas"]["RealtimeEvent"], "event"> & {
+            /** @constant */
+            event: "message.updated";
+            data: components["schemas"]["RealtimeMessageUpdate"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "message.updated";
+        };
+        /** @description A conversation of this session was created. */
+        RealtimeConversationCreatedEvent: Omit<components["schemas"]["RealtimeEvent"], "event"> & {
+            /** @constant */
+            event: "conversation.created";
+            data: components["schemas"]["RealtimeConversation"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "conversation.created";
+        };
+        /** @description A conversation changed (assignee, team, labels, custom attributes, `waiting_since`...): frequent, most messages cause one. */
+        RealtimeConversationUpdatedEvent: Omit<components["schemas"]["RealtimeEvent"], "event"> & {
+            /** @constant */
+            event: "conversation.updated";
+            data: components["schemas"]["RealtimeConversation"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "conversation.updated";
+        };
+        /** @description A conversation was resolved, reopened, snoozed or set pending. */
+        RealtimeConversationStatusChangedEvent: Omit<components["schemas"]["RealtimeEvent"], "event"> & {
+            /** @constant */
+            event: "conversation.status_changed";
+            data: components["schemas"]["RealtimeConversation"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "conversation.status_changed";
+        };
+        /** @description An agent started typing (ignore it when `is_private` is true). Expire it yourself after about 30 seconds. */
+        RealtimeTypingOnEvent: Omit<components["schemas"]["RealtimeEvent"], "event"> & {
+            /** @constant */
+            event: "conversation.typing_on";
+            data: components["schemas"]["RealtimeTyping"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "conversation.typing_on";
+        };
+        /** @description An agent stopped typing. */
+        RealtimeTypingOffEvent: Omit<components["schemas"]["RealtimeEvent"], "event"> & {
+            /** @constant */
+            event: "conversation.typing_off";
+            data: components["schemas"]["RealtimeTyping"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "conversation.typing_off";
+        };
+        /** @description The availability of the account's agents, in answer to the subscribe and to each `update_presence`. */
+        RealtimePresenceEvent: Omit<components["schemas"]["RealtimeEvent"], "event"> & {
+            /** @constant */
+            event: "presence.update";
+            data: components["schemas"]["RealtimePresence"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "presence.update";
+        };
         /** @description The contact the conversation is with. `company_id` appears only when the account has the companies feature. */
         ContactSender: {
             /** Format: int64 */
@@ -414,10 +946,16 @@ export interface components {
             }[];
             /** @description What the contact entered into an `input_email` message. */
             submitted_email?: string;
-            /** @description What the contact submitted in a `form` or `input_select` message. */
+            /**
+             * @description What the contact submitted: an array of `{name, title, value}` in a `form` or `input_select`
+             *     message, an object `{"csat_survey_response": {"rating", "feedback_message"}}` in an
+             *     `input_csat` survey.
+             */
             submitted_values?: {
                 [key: string]: unknown;
-            }[];
+            }[] | {
+                [key: string]: unknown;
+            };
             /** @description The rendered email of a message in an email inbox. */
             email?: {
                 [key: string]: unknown;
@@ -540,7 +1078,11 @@ export interface components {
              */
             conversation_id: number;
             message_type: components["schemas"]["MessageType"];
-            content_type: components["schemas"]["ContentType"];
+            /**
+             * @description How `content_attributes` is shaped. `null` on messages stored by servers of 2021, which saved
+             *     no content type when the request had an unknown or misplaced one (chatwoot#2067).
+             */
+            content_type: components["schemas"]["ContentType"] | null;
             status?: components["schemas"]["MessageStatus"];
             content_attributes: components["schemas"]["MessageContentAttributes"];
             /**
@@ -600,7 +1142,7 @@ export interface components {
             /** @description The file name shown for a document header. */
             media_name?: string;
         } & {
-            [key: string]: string;
+            [key: string]: string | null;
         };
         /**
          * @description The parameter of one template button; its position in `buttons` is the button's index. `copy_code`
@@ -614,19 +1156,22 @@ export interface components {
              * @example quick_reply
              */
             type: string;
-            parameter?: string;
+            parameter?: string | null;
         } & {
             [key: string]: unknown;
         };
         /** @description Values for the template's placeholders, by part. */
         TemplateProcessedParams: {
-            /** @description Placeholder to value: `"1"`, `"2"`... for positional templates, the parameter names for named ones. */
+            /**
+             * @description Placeholder to value: `"1"`, `"2"`... for positional templates, the parameter names for named
+             *     ones. Blank values (`""` or `null`) are accepted: the server sends them as empty parameters.
+             */
             body?: {
-                [key: string]: string;
+                [key: string]: string | null;
             };
             header?: components["schemas"]["TemplateHeader"];
             footer?: {
-                [key: string]: string;
+                [key: string]: string | null;
             };
             /** @description Indexed by button position, so a template whose first button takes no parameter has `null` there. */
             buttons?: (components["schemas"]["TemplateButton"] | null)[];
@@ -655,7 +1200,7 @@ export interface components {
              *     `Message::TEMPLATE_PARAMS_SCHEMA` takes an object only: an array is refused with 422.
              */
             processed_params?: components["schemas"]["TemplateProcessedParams"] | {
-                [key: string]: string;
+                [key: string]: string | null;
             };
         };
         /** @description The fields every message type may carry. Unknown keys are ignored by the server. */
@@ -953,6 +1498,326 @@ export interface components {
             /** @description The message's content in the target language. */
             content?: string;
         };
+        /** @description The opening hours of one day of the week, in the inbox's time zone. */
+        WorkingHoursDay: {
+            /** @description 0 is Sunday. */
+            day_of_week: number;
+            closed_all_day: boolean;
+            open_hour: number | null;
+            open_minutes: number | null;
+            close_hour: number | null;
+            close_minutes: number | null;
+            open_all_day: boolean;
+        };
+        /** @description The public settings of an API channel inbox (`public/api/v1/models/_inbox.json.jbuilder`). */
+        ClientInbox: {
+            /** @description The inbox identifier (the `{inbox_identifier}` of the paths). */
+            identifier: string;
+            /**
+             * @description When `true`, every contacts call must carry `identifier` and `identifier_hash` (HMAC-SHA256 of
+             *     the identifier, keyed with the inbox's HMAC token, as lowercase hex), or the server answers 500.
+             */
+            identity_validation_enabled: boolean;
+            name: string;
+            /** @description An IANA or Rails time zone name, for example `UTC` or `Europe/Berlin`. */
+            timezone: string;
+            /** @description One entry per day of the week, Sunday (`0`) first. */
+            working_hours: components["schemas"]["WorkingHoursDay"][];
+            working_hours_enabled: boolean;
+            csat_survey_enabled: boolean;
+            greeting_enabled: boolean;
+        };
+        /**
+         * @description The body Rails renders for an exception no controller handled (`ActionDispatch::PublicExceptions`):
+         *     the status and its reason phrase, never the exception's message.
+         */
+        PublicError: {
+            /** @description The HTTP status again. */
+            status: number;
+            /** @description The reason phrase, for example `Not Found` or `Internal Server Error`. */
+            error: string;
+        };
+        /**
+         * @description Every field is optional: an empty body creates an anonymous contact with a generated name. The
+         *     server permits the fields below and **silently drops** anything else (`avatar`,
+         *     `additional_attributes`...). When `source_id` already names a session of this inbox, that session
+         *     is returned unchanged and no attribute is updated. Otherwise the contact is looked up by
+         *     `identifier`, then `email`, then `phone_number`, and a found contact is **not** updated.
+         */
+        CreateContactRequest: {
+            /**
+             * @description The new session's identifier; a UUID when absent. Avoid `.` and `/`: a path segment cannot
+             *     hold them, so such a session cannot be reached by the other routes.
+             */
+            source_id?: string;
+            /** @description Your id for the contact; stored on new contacts and used to find an existing one. */
+            identifier?: string;
+            /**
+             * @description `HMAC-SHA256(identifier)` keyed with the inbox's HMAC token, as lowercase hex. Required when the
+             *     inbox has identity validation on (`identity_validation_enabled`); a missing or wrong hash is
+             *     answered **500**. Compute it on your server, never in the browser.
+             */
+            identifier_hash?: string;
+            /** @description Truncated to 255 characters. */
+            name?: string;
+            /** @description Stored lowercased; an invalid address is answered 422 `Email Invalid email`. */
+            email?: string;
+            /** @description E.164 (`+` and up to 15 digits); anything else is answered 422 `Phone number should be in e164 format`. */
+            phone_number?: string;
+            /** @description Downloaded in the background when the contact has no avatar. */
+            avatar_url?: string;
+            custom_attributes?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description A contact session (a `contact_inbox`) and its contact, as `contacts#create` and `contacts#show`
+         *     render it. `source_id` and `pubsub_token` are **credentials**: whoever holds the `source_id` can
+         *     read and write the session's conversations, and the `pubsub_token` subscribes to its realtime
+         *     events. Keep both out of logs and URLs you share.
+         */
+        ClientContact: {
+            /** @description The session's identifier, the `{source_id}` of every later path. A UUID unless the create chose one. */
+            source_id: string;
+            /** @description The token that subscribes to this session's events on the realtime channel (`RoomChannel`). */
+            pubsub_token: string;
+            /**
+             * Format: int64
+             * @description The contact's id.
+             */
+            id: number;
+            /** @description The contact's name; a generated one such as `white-shadow-394` when none was given. */
+            name: string;
+            email: string | null;
+            phone_number: string | null;
+        };
+        /**
+         * @description The same fields as the create, except `source_id`. `identifier` is **not** changed (the server
+         *     strips it before updating; it is only read to check `identifier_hash`). Blank `name`, `email` and
+         *     `phone_number` are ignored; `custom_attributes` are merged into the existing ones. When another
+         *     contact of the account already has the given `email` or `phone_number`, this contact is **merged
+         *     into that one**: the answer then carries the other contact's `id`, while the session's `source_id`
+         *     and `pubsub_token` stay valid.
+         */
+        UpdateContactRequest: {
+            /** @description Only read to check `identifier_hash`; never stored by an update. */
+            identifier?: string;
+            /** @description As on create; required when the inbox has identity validation on, else 500. */
+            identifier_hash?: string;
+            name?: string;
+            email?: string;
+            phone_number?: string;
+            avatar_url?: string;
+            custom_attributes?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description The whole `Contact` record, serialized as Rails serializes a model: **ISO-8601** timestamps with
+         *     milliseconds (not Unix seconds), every column, and **no** `source_id` or `pubsub_token`. It is what
+         *     `contacts#update` answers and what a conversation embeds as `contact`.
+         */
+        ContactRecord: {
+            /** Format: int64 */
+            id: number;
+            name: string | null;
+            email: string | null;
+            phone_number: string | null;
+            /** Format: int64 */
+            account_id: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601, for example `2026-06-17T09:12:44.512Z`.
+             */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description What agents and integrations stored about the contact (city, company, social profiles...). */
+            additional_attributes: {
+                [key: string]: unknown;
+            };
+            /** @description The identifier given at creation, used for identity validation (HMAC). */
+            identifier: string | null;
+            custom_attributes: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            last_activity_at?: string | null;
+            /** @enum {string|null} */
+            contact_type?: "visitor" | "lead" | "customer" | null;
+            middle_name?: string | null;
+            last_name?: string | null;
+            location?: string | null;
+            country_code?: string | null;
+            blocked?: boolean;
+            /** Format: int64 */
+            company_id?: number | null;
+            /** @description The labels agents applied to the contact. */
+            label_list?: string[];
+        };
+        /**
+         * @description `open`, `resolved`, `pending` (a bot is handling it) or `snoozed`. A contact can only resolve a
+         *     conversation (`toggle_status`); a new message from the contact reopens it.
+         * @example open
+         * @enum {string}
+         */
+        ConversationStatus: "open" | "resolved" | "pending" | "snoozed";
+        /**
+         * @description A message as the **Client API** renders it (`public/api/v1/models/_message.json.jbuilder`): integer
+         *     ids, an **integer** `message_type` and `created_at` in Unix **seconds**. Private notes and activity
+         *     messages never appear here. Narrower than the Application API's message: there is no `inbox_id`,
+         *     `private`, `status`, `source_id` or `echo_id` (the `echo_id` of a create comes back only over the
+         *     realtime channel).
+         */
+        ClientMessage: {
+            /**
+             * Format: int64
+             * @description The global message id; the order of ids is the order of creation.
+             */
+            id: number;
+            /** @description The text. `null` for attachment-only and some interactive messages. */
+            content: string | null;
+            message_type: components["schemas"]["MessageType"];
+            /** @description How `content_attributes` is shaped. `null` on messages stored by servers of 2021. */
+            content_type: components["schemas"]["ContentType"] | null;
+            content_attributes: components["schemas"]["MessageContentAttributes"];
+            /**
+             * Format: int64
+             * @description When the message was created, in Unix epoch **seconds**.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description The conversation's display id (the one in the path).
+             */
+            conversation_id: number;
+            /** @description The message's attachments. **Absent** (not empty) when there are none. */
+            attachments?: components["schemas"]["Attachment"][];
+            sender?: components["schemas"]["Sender"];
+        };
+        /**
+         * @description A conversation as the Client API renders it (`public/api/v1/models/_conversation.json.jbuilder`).
+         *     `id` is the per-account **display id**; `*_last_seen_at` are Unix seconds (`0` when never seen).
+         *     `messages` holds **every** chat message of the conversation, oldest first and unpaged; `contact`
+         *     is the whole contact record with ISO timestamps.
+         */
+        ClientConversation: {
+            /**
+             * Format: int64
+             * @description The conversation's display id, the `{conversation_id}` of the paths.
+             */
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            /** Format: int64 */
+            inbox_id: number;
+            /**
+             * Format: int64
+             * @description When the contact last called `update_last_seen`, in Unix seconds; `0` when never.
+             */
+            contact_last_seen_at: number;
+            status: components["schemas"]["ConversationStatus"];
+            /**
+             * Format: int64
+             * @description When an agent last read the conversation, in Unix seconds; `0` when never.
+             */
+            agent_last_seen_at: number;
+            /** @description Every message the contact can see (no private notes, no activity messages), oldest first, unbounded. */
+            messages: components["schemas"]["ClientMessage"][];
+            contact: components["schemas"]["ContactRecord"];
+        };
+        /**
+         * @description The session's conversations, in **no particular order** and unpaged, each with every message.
+         *     A session verified by identity validation sees every conversation of its contact, in any inbox.
+         */
+        ClientConversationList: components["schemas"]["ClientConversation"][];
+        /**
+         * @description Optional. `custom_attributes` is the only field the server reads: `status`, `assignee_id`,
+         *     `additional_attributes` and anything else are ignored. When the inbox is locked to a single
+         *     conversation, the contact's last conversation is returned instead of a new one.
+         */
+        CreateConversationRequest: {
+            /**
+             * @description Stored on the conversation. The server refuses (422) a string value longer than 1500
+             *     characters or an integer above 9999999999.
+             */
+            custom_attributes?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description The contact's typing indicator, shown to the agents (never echoed to the contact). The server also
+         *     reads `typing_status` from the query string. Any value other than `on` or `off` is answered 200 and
+         *     does nothing.
+         */
+        ToggleTypingRequest: {
+            /** @enum {string} */
+            typing_status?: "on" | "off";
+        };
+        /**
+         * @description One page of a conversation's messages, **oldest first**: the 20 newest, or with `before` the 20
+         *     newest whose id is lower. No `meta`, no total, no next-page link: a page shorter than 20 is the
+         *     first page of the conversation.
+         */
+        ClientMessageList: components["schemas"]["ClientMessage"][];
+        /**
+         * @description A message from the contact. The server always records it as `incoming` from the contact: it reads
+         *     `content` and `echo_id` and ignores anything else (`message_type`, `private`, `content_type`,
+         *     `content_attributes`, `source_id`...). A resolved or snoozed conversation is reopened. Files go in
+         *     a `multipart/form-data` body: an `attachments` key in JSON (a signed blob id, a URL) is answered
+         *     **500**, so this schema refuses it.
+         */
+        CreateContactMessageRequest: {
+            /** @description The text; may be empty or absent. Longer than 150000 characters is answered 422. */
+            content?: string;
+            /**
+             * @description Your id for the optimistic bubble. Not stored and **not** in this HTTP answer: it comes back
+             *     only in the realtime `message.created` event of this message.
+             */
+            echo_id?: string | number;
+            attachments?: never;
+        };
+        /**
+         * @description The multipart form of a contact's message: `content`, `echo_id` and one `attachments[]` part per
+         *     file. Each part's Content-Type decides the attachment's `file_type` (`image/jpeg|png|gif|bmp|webp`
+         *     → `image`, `video/ogg|mp4|webm|quicktime` → `video`, `audio/*` → `audio`, anything else → `file`).
+         *     The server checks neither size nor type on API inboxes. A part that is not a file (a signed blob
+         *     id string) is answered **500**.
+         */
+        CreateContactMessageForm: {
+            content?: string;
+            echo_id?: string;
+            "attachments[]"?: string[];
+        };
+        /** @description One chosen item or one form field. */
+        SubmittedValue: {
+            name?: string;
+            title?: string;
+            value?: string | number | boolean | null;
+        };
+        /**
+         * @description The contact's answer to a CSAT survey. Send it as JSON so that `rating` stays an integer. The
+         *     rating is recorded in the background, which refuses anything outside 1-5 although the request
+         *     itself is answered 200: send 1 to 5.
+         */
+        CsatSubmission: {
+            csat_survey_response: {
+                rating?: number;
+                feedback_message?: string;
+            };
+        };
+        /**
+         * @description What the contact answered to an interactive message, stored in its
+         *     `content_attributes.submitted_values`. The server does not check the message's `content_type`.
+         */
+        UpdateContactMessageRequest: {
+            /**
+             * @description An array of `{name, title, value}` (the chosen `input_select` item, or one entry per `form`
+             *     field), or `{csat_survey_response: {rating, feedback_message}}` for an `input_csat` survey.
+             *     Other keys are dropped.
+             */
+            submitted_values?: components["schemas"]["SubmittedValue"][] | components["schemas"]["CsatSubmission"];
+        };
         /** @description An agent or administrator, in the webhook form (with `email`, unlike the REST sender). */
         WebhookUserSender: {
             /** Format: int64 */
@@ -1240,6 +2105,195 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description The `data` of `message.created` and `message.updated` (`Message#push_event_data`): every column of
+         *     the message plus its sender, attachments and a slice of the conversation. `created_at` is Unix
+         *     seconds but `updated_at` is an **ISO-8601 string**; `conversation_id` is the display id. A contact
+         *     receives no private note and no activity message.
+         */
+        RealtimeMessage: {
+            /** Format: int64 */
+            id: number;
+            content: string | null;
+            /** Format: int64 */
+            account_id: number;
+            /** Format: int64 */
+            inbox_id: number;
+            /**
+             * Format: int64
+             * @description The conversation's display id; filter events on it.
+             */
+            conversation_id: number;
+            message_type: components["schemas"]["MessageType"];
+            /**
+             * Format: int64
+             * @description Unix seconds.
+             */
+            created_at: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601, not converted like `created_at`.
+             */
+            updated_at?: string;
+            private: boolean;
+            status?: components["schemas"]["MessageStatus"];
+            source_id?: string | null;
+            content_type: components["schemas"]["ContentType"] | null;
+            content_attributes: components["schemas"]["MessageContentAttributes"];
+            /** @enum {string|null} */
+            sender_type?: "Contact" | "User" | "AgentBot" | "Captain::Assistant" | null;
+            /** Format: int64 */
+            sender_id?: number | null;
+            external_source_ids?: {
+                [key: string]: unknown;
+            };
+            additional_attributes?: {
+                [key: string]: unknown;
+            };
+            processed_message_content?: string | null;
+            sentiment?: {
+                [key: string]: unknown;
+            };
+            /** @description Absent on servers before 2024. */
+            conversation?: {
+                /** Format: int64 */
+                assignee_id?: number | null;
+                unread_count?: number;
+                /**
+                 * Format: int64
+                 * @description Unix seconds.
+                 */
+                last_activity_at?: number;
+                contact_inbox?: {
+                    source_id?: string;
+                };
+            };
+            /** @description Only on the `message.created` of the request that sent an `echo_id`, as it was sent. */
+            echo_id?: string | number;
+            /** @description Present only when there are attachments. */
+            attachments?: components["schemas"]["Attachment"][];
+            sender?: components["schemas"]["Sender"];
+            /** @description Voice-call details, only for `content_type: voice_call` (Chatwoot Enterprise). */
+            call?: {
+                [key: string]: unknown;
+            };
+            performer?: components["schemas"]["UserSender"];
+        };
+        /**
+         * @description The `data` of `message.updated`: the message as it now is, plus `previous_changes`, each changed
+         *     attribute as `[old, new]`.
+         */
+        RealtimeMessageUpdate: components["schemas"]["RealtimeMessage"] & {
+            /** @description Attribute name to `[old, new]`, for example `{"status": ["sent", "read"]}`. */
+            previous_changes?: {
+                [key: string]: unknown[];
+            };
+        };
+        /**
+         * @description The `data` of the conversation events, and the `conversation` of typing events
+         *     (`Conversations::EventDataPresenter#push_data`). `id` is the display id. Times are Unix seconds
+         *     except `snoozed_until` and `first_reply_created_at` (ISO-8601) and `updated_at` (a float).
+         *     `messages` holds at most the last chat message.
+         */
+        RealtimeConversation: {
+            /**
+             * Format: int64
+             * @description The conversation's display id.
+             */
+            id: number;
+            /** Format: int64 */
+            inbox_id: number;
+            /** Format: int64 */
+            account_id?: number;
+            status: components["schemas"]["ConversationStatus"];
+            additional_attributes?: {
+                [key: string]: unknown;
+            };
+            custom_attributes?: {
+                [key: string]: unknown;
+            };
+            can_reply?: boolean;
+            /** @description The channel class, `Channel::Api` for API inboxes. */
+            channel?: string;
+            /** @description The whole contact-inbox record. */
+            contact_inbox?: {
+                /** Format: int64 */
+                id?: number;
+                /** Format: int64 */
+                contact_id?: number;
+                /** Format: int64 */
+                inbox_id?: number;
+                source_id?: string;
+                hmac_verified?: boolean;
+                pubsub_token?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            messages?: components["schemas"]["RealtimeMessage"][];
+            labels?: string[];
+            meta?: {
+                sender?: components["schemas"]["ContactSender"];
+                assignee?: components["schemas"]["UserSender"] | components["schemas"]["AgentBotSender"] | null;
+                /** @enum {string|null} */
+                assignee_type?: "User" | "AgentBot" | null;
+                team?: {
+                    /** Format: int64 */
+                    id?: number;
+                    name?: string;
+                } | null;
+                hmac_verified?: boolean;
+            } & {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            snoozed_until?: string | null;
+            unread_count?: number;
+            /** Format: date-time */
+            first_reply_created_at?: string | null;
+            priority?: string | null;
+            /** @description Unix seconds; `0` when not waiting. */
+            waiting_since?: number;
+            agent_last_seen_at?: number;
+            contact_last_seen_at?: number;
+            last_activity_at?: number;
+            timestamp?: number;
+            created_at?: number;
+            /** @description Unix seconds as a float. */
+            updated_at?: number;
+        };
+        /**
+         * @description The `data` of `conversation.typing_on` and `conversation.typing_off`. A contact receives an agent's
+         *     typing, never its own. An agent typing a **private note** is sent too, with `is_private` true (a
+         *     boolean, or the string `"true"`): ignore those.
+         */
+        RealtimeTyping: {
+            conversation: components["schemas"]["RealtimeConversation"];
+            user: components["schemas"]["Sender"];
+            /** @enum {boolean|string} */
+            is_private: true | false | "true" | "false";
+            /** Format: int64 */
+            account_id?: number;
+            performer?: components["schemas"]["UserSender"];
+        };
+        /** @enum {string} */
+        PresenceStatus: "online" | "busy" | "offline";
+        /**
+         * @description The `data` of `presence.update`, sent to your own token only, in answer to the subscribe and to
+         *     each `update_presence`. `users` covers the whole account: agents seen in the last 20 seconds and
+         *     every agent whose availability is not automatic. Agent subscriptions also get `contacts`.
+         */
+        RealtimePresence: {
+            /** Format: int64 */
+            account_id: number;
+            /** @description User id (as a string) to availability. */
+            users: {
+                [key: string]: components["schemas"]["PresenceStatus"];
+            };
+            /** @description Contact id (as a string) to availability; agent subscriptions only. */
+            contacts?: {
+                [key: string]: components["schemas"]["PresenceStatus"];
+            };
+        };
     };
     responses: {
         /**
@@ -1344,6 +2398,133 @@ export interface components {
                 "application/json": components["schemas"]["ErrorMessage"];
             };
         };
+        /**
+         * @description The inbox identifier is unknown or is not an API channel inbox, the `source_id` is not a session
+         *     of this inbox, the conversation is not one this session may see, or the message is not in that
+         *     conversation. Rendered by Rails' exception handler, so the body is `{"status": 404, "error": "Not Found"}`.
+         */
+        PublicNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PublicError"];
+            };
+        };
+        /** @description The session and its contact. Answered **200**, also when the create made a new one. */
+        ClientContact: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ClientContact"];
+            };
+        };
+        /** @description The body could not be parsed (malformed JSON). */
+        PublicBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PublicError"];
+            };
+        };
+        /** @description The contact failed validation, answered as `{"message": "...", "attributes": [...]}`. */
+        ContactRecordInvalid: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RecordInvalidError"];
+            };
+        };
+        /**
+         * @description **A failed identity check.** When the inbox has identity validation on, or when an
+         *     `identifier_hash` is sent at all, a missing or wrong hash raises `HMAC failed: Invalid Identifier
+         *     Hash Provided`, which nothing handles: the answer is a 500, not a 401 or 422, and the message
+         *     is not in the body. Treat a 500 from a contacts call that carried a hash as "check the hash".
+         */
+        ContactServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PublicError"];
+            };
+        };
+        /**
+         * @description The **whole contact record** (not the session shape of create and show): ISO timestamps, every
+         *     column, and no `source_id` or `pubsub_token`. After a merge it is the other contact's record.
+         */
+        ContactRecordUpdated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ContactRecord"];
+            };
+        };
+        /** @description The conversation, with every message the contact can see. */
+        ClientConversation: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ClientConversation"];
+            };
+        };
+        /** @description A custom attribute longer than 1500 characters, or an integer above 9999999999. */
+        ConversationRecordInvalid: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RecordInvalidError"];
+            };
+        };
+        /**
+         * @description The message failed validation: `content` longer than 150000 characters, or the conversation's
+         *     flood guard (200 messages a minute).
+         */
+        ContactMessageRecordInvalid: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RecordInvalidError"];
+            };
+        };
+        /**
+         * @description An exception the controller does not handle. For a message create: an `attachments[]` part that is
+         *     not a file. For a message update: **any** failure (the action's rescue itself fails), including a
+         *     validation error such as the flood guard.
+         */
+        PublicServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PublicError"];
+            };
+        };
+        /** @description The message with the submitted values stored in `content_attributes.submitted_values`. */
+        ContactMessageUpdated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ClientMessage"];
+            };
+        };
+        /** @description The message is a CSAT survey created more than 14 days ago (by calendar date, UTC). */
+        CsatLocked: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorMessage"];
+            };
+        };
         /** @description Any 2xx acknowledges the delivery; its body is ignored. Answer within the server's webhook timeout (5 s by default). */
         WebhookAccepted: {
             headers: {
@@ -1380,6 +2561,29 @@ export interface components {
          */
         MessageId: number;
         /**
+         * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+         *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+         * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+         */
+        InboxIdentifier: string;
+        /**
+         * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+         *     conversation and message route: whoever holds it can act as the contact in this session.
+         * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+         */
+        SourceId: string;
+        /**
+         * @description `on` or `off`, here or in the body: the server reads either.
+         * @example on
+         */
+        TypingStatusQuery: "on" | "off";
+        /**
+         * @description Return the 20 newest messages whose id is lower than this message id. The only paging parameter
+         *     of the Client API (there is no `after`): to walk back, pass the smallest id of the page you have.
+         * @example 1240
+         */
+        ContactMessagesBefore: number;
+        /**
          * @description `sha256=` and the lowercase hex HMAC-SHA256, keyed with the webhook's (or agent bot's, or API inbox's)
          *     secret, of `"{X-Chatwoot-Timestamp}.{raw body}"`: the timestamp, a dot, then the body's bytes exactly
          *     as received (never re-serialized JSON). Sent by account webhooks since Chatwoot 4.11.2 and by agent
@@ -1409,6 +2613,18 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["UpdateMessageStatusRequest"];
                 "multipart/form-data": components["schemas"]["UpdateMessageStatusRequest"];
+            };
+        };
+        /** @description The attributes to change; every field is optional. */
+        UpdateContact: {
+            content: {
+                "application/json": components["schemas"]["UpdateContactRequest"];
+            };
+        };
+        /** @description The submitted values. */
+        UpdateContactMessage: {
+            content: {
+                "application/json": components["schemas"]["UpdateContactMessageRequest"];
             };
         };
     };
@@ -1718,6 +2934,576 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    getInbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inbox. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientInbox"];
+                };
+            };
+            404: components["responses"]["PublicNotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+            };
+            cookie?: never;
+        };
+        /** @description The contact's details; all optional. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateContactRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["ClientContact"];
+            400: components["responses"]["PublicBadRequest"];
+            404: components["responses"]["PublicNotFound"];
+            422: components["responses"]["ContactRecordInvalid"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ContactServerError"];
+        };
+    };
+    getContact: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The contact's identifier, for identity validation.
+                 * @example customer-8841
+                 */
+                identifier?: string;
+                /**
+                 * @description HMAC-SHA256 of `identifier` keyed with the inbox's HMAC token, lowercase hex.
+                 * @example 5c1e2f8f4b9a0e7d3c6b1a2f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d
+                 */
+                identifier_hash?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ClientContact"];
+            404: components["responses"]["PublicNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ContactServerError"];
+        };
+    };
+    replaceContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: components["requestBodies"]["UpdateContact"];
+        responses: {
+            200: components["responses"]["ContactRecordUpdated"];
+            400: components["responses"]["PublicBadRequest"];
+            404: components["responses"]["PublicNotFound"];
+            422: components["responses"]["ContactRecordInvalid"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ContactServerError"];
+        };
+    };
+    updateContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: components["requestBodies"]["UpdateContact"];
+        responses: {
+            200: components["responses"]["ContactRecordUpdated"];
+            400: components["responses"]["PublicBadRequest"];
+            404: components["responses"]["PublicNotFound"];
+            422: components["responses"]["ContactRecordInvalid"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ContactServerError"];
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientConversationList"];
+                };
+            };
+            404: components["responses"]["PublicNotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional custom attributes. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateConversationRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["ClientConversation"];
+            400: components["responses"]["PublicBadRequest"];
+            404: components["responses"]["PublicNotFound"];
+            422: components["responses"]["ConversationRecordInvalid"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ClientConversation"];
+            404: components["responses"]["PublicNotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    toggleConversationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation, now resolved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientConversation"];
+                };
+            };
+            404: components["responses"]["PublicNotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    toggleTyping: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `on` or `off`, here or in the body: the server reads either.
+                 * @example on
+                 */
+                typing_status?: components["parameters"]["TypingStatusQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        /** @description The typing status (or send it in the query string). */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ToggleTypingRequest"];
+            };
+        };
+        responses: {
+            /** @description Done; the body is empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["PublicBadRequest"];
+            404: components["responses"]["PublicNotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    updateLastSeen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; the body is empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["PublicNotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listContactMessages: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Return the 20 newest messages whose id is lower than this message id. The only paging parameter
+                 *     of the Client API (there is no `after`): to walk back, pass the smallest id of the page you have.
+                 * @example 1240
+                 */
+                before?: components["parameters"]["ContactMessagesBefore"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientMessageList"];
+                };
+            };
+            404: components["responses"]["PublicNotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createContactMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+            };
+            cookie?: never;
+        };
+        /** @description The message, as JSON, or as multipart/form-data with files. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateContactMessageRequest"];
+                "multipart/form-data": components["schemas"]["CreateContactMessageForm"];
+            };
+        };
+        responses: {
+            /** @description The message as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientMessage"];
+                };
+            };
+            400: components["responses"]["PublicBadRequest"];
+            404: components["responses"]["PublicNotFound"];
+            422: components["responses"]["ContactMessageRecordInvalid"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["PublicServerError"];
+        };
+    };
+    replaceContactMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+                /**
+                 * @description The global id of the message. It must belong to the conversation in the path, or the server answers 404.
+                 * @example 1234
+                 */
+                message_id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["UpdateContactMessage"];
+        responses: {
+            200: components["responses"]["ContactMessageUpdated"];
+            400: components["responses"]["PublicBadRequest"];
+            404: components["responses"]["PublicNotFound"];
+            422: components["responses"]["CsatLocked"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["PublicServerError"];
+        };
+    };
+    updateContactMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The API channel inbox's identifier (Settings → Inboxes → the inbox → Configuration), a 24-character
+                 *     token. Only API channel inboxes are reachable: any other inbox, like an unknown one, answers 404.
+                 * @example x7Hd2LqfTq8cJd5GZ5vU3kWp
+                 */
+                inbox_identifier: components["parameters"]["InboxIdentifier"];
+                /**
+                 * @description The contact session's `source_id`, from the contact create. It is the **credential** of every
+                 *     conversation and message route: whoever holds it can act as the contact in this session.
+                 * @example 6f2c0b8e-3a1d-4c7e-9b55-0d8f1a2b3c4d
+                 */
+                source_id: components["parameters"]["SourceId"];
+                /**
+                 * @description The conversation's **display id**: the per-account number shown in the dashboard URL
+                 *     (`/app/accounts/1/conversations/42`), not the conversation's database id.
+                 * @example 42
+                 */
+                conversation_id: components["parameters"]["ConversationId"];
+                /**
+                 * @description The global id of the message. It must belong to the conversation in the path, or the server answers 404.
+                 * @example 1234
+                 */
+                message_id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["UpdateContactMessage"];
+        responses: {
+            200: components["responses"]["ContactMessageUpdated"];
+            400: components["responses"]["PublicBadRequest"];
+            404: components["responses"]["PublicNotFound"];
+            422: components["responses"]["CsatLocked"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["PublicServerError"];
         };
     };
     messageCreatedWebhook: {

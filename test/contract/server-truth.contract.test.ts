@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { CreateMessageBody } from "../../src/index.js";
 import { prismClient } from "../helpers/prism.js";
+import { validateResponse, validateSchema } from "../helpers/schemas.js";
 
 const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages" as const;
 
@@ -24,6 +25,9 @@ const accepted: Array<[string, object]> = [
   ["a source_id of 20000 characters", { content: "x", source_id: "s".repeat(20_000) }],
   ["a campaign_id as a string (stored as sent)", { content: "x", campaign_id: "spring-sale" }],
   ["a numeric echo_id (echoed back as sent)", { content: "x", echo_id: 5 }],
+  ["a template whose processed_params body has blank values (send_on_whatsapp_service_spec, blank values)", { template_params: { name: "order_shipped", language: "en_US", processed_params: { body: { "1": "Alex", "2": "", "3": null } } } }],
+  ["a Twilio flat processed_params map with a blank value", { template_params: { name: "receipt", processed_params: { "1": "Visa", "2": null } } }],
+  ["blank header, footer and button parameters", { template_params: { name: "t", processed_params: { header: { "1": null }, footer: { "1": null }, buttons: [{ type: "url", parameter: null }] } } }],
 ];
 
 const refused: Array<[string, object]> = [
@@ -47,5 +51,28 @@ describe("what the server refuses is refused", () => {
     const { response } = await raw.POST(MESSAGES, { params: { path: { account_id: 1, conversation_id: 42 } }, body: body as never });
     expect(response.status).toBe(422);
     expect(seen.violations.length).toBeGreaterThan(0);
+  });
+});
+
+describe("what the server sends validates", () => {
+  // chatwoot#2067: a create on a server of April 2021 answered content_type null.
+  const from2021 = {
+    id: 85, content: null, inbox_id: 6, conversation_id: 29, message_type: 1, content_type: null, content_attributes: {}, created_at: 1617862872,
+    private: false, source_id: null, sender: { id: 1, name: "xxx", available_name: "xxx", avatar_url: "xxx", type: "user", availability_status: "online" },
+  };
+
+  it("a 2021 message with content_type null (chatwoot#2067), as a message, in a create's answer and in a list", () => {
+    expect(validateSchema("Message", from2021)).toEqual({ valid: true, errors: [] });
+    expect(validateResponse(MESSAGES, "post", 200, from2021).valid).toBe(true);
+    expect(validateResponse(MESSAGES, "get", 200, { meta: {}, payload: [from2021] }).errors.filter((e) => e.includes("content_type"))).toEqual([]);
+  });
+
+  it("but not a content_type the server does not know", () => {
+    expect(validateSchema("Message", { ...from2021, content_type: "carousel" }).valid).toBe(false);
+  });
+
+  it("a CSAT message's submitted_values, an object", () => {
+    const csat = { ...from2021, content_type: "input_csat", content_attributes: { submitted_values: { csat_survey_response: { rating: 4, feedback_message: "amazing experience" } } } };
+    expect(validateSchema("Message", csat)).toEqual({ valid: true, errors: [] });
   });
 });

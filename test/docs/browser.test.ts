@@ -1,7 +1,8 @@
 /**
  * The built docs in a real headless Chromium (Debian's package, driven by playwright-core), with
- * every request off this machine blocked: the page must render offline and show the operations,
- * the request body fields and the TypeScript sample. A screenshot goes to build/screenshots/.
+ * every request off this machine blocked: the page must render offline and show the operations
+ * of both APIs in their groups, the request body fields, the TypeScript sample and the realtime
+ * events' schemas. A screenshot goes to build/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,13 @@ const OPERATIONS = [
   "Send a message to its channel again",
   "Translate a message",
 ];
+
+const CLIENT_OPERATIONS = [
+  ["Inbox", "Get the inbox's public settings"],
+  ["Contacts", "Create (or find) a contact session"],
+  ["Conversations", "Start a conversation"],
+  ["Contact messages", "Send a message as the contact"],
+] as const;
 
 let scratch: string;
 let docs: { url: string; close(): Promise<void> };
@@ -80,8 +88,33 @@ describe("the docs page in Chromium, offline", () => {
     await page.screenshot({ path: path.join(root, "build", "screenshots", "docs.png") });
   });
 
+  it("groups the sidebar by API: Application API, Client API, Webhooks, Realtime", async () => {
+    for (const group of ["Application API", "Client API", "Webhooks", "Realtime"]) {
+      expect(await page.getByText(group, { exact: true }).first().isVisible(), group).toBe(true);
+    }
+  });
+
+  it("shows the Client API's operations, and the realtime events' payloads", async () => {
+    // The sidebar keeps one tag unfolded at a time.
+    for (const [tag, summary] of CLIENT_OPERATIONS) {
+      await page.getByRole("link", { name: tag, exact: true }).first().click();
+      await page.getByText(summary, { exact: true }).first().waitFor({ timeout: 20_000 });
+      expect(await page.getByText(summary, { exact: true }).first().isVisible(), summary).toBe(true);
+    }
+    await page.getByRole("link", { name: "Realtime channel", exact: true }).first().click();
+    await page.getByText("confirm_subscription").first().waitFor({ timeout: 20_000 });
+    // The event schemas are listed under the section (x-tags), each with its payload's fields.
+    await page.getByRole("link", { name: /RealtimeMessageCreatedEvent/ }).first().click();
+    await page.getByText("The conversation's display id; filter events on it.").first().waitFor({ timeout: 20_000 });
+    for (const name of ["RealtimeTypingOnEvent", "RealtimePresenceEvent", "RealtimeConversationStatusChangedEvent"]) {
+      expect(await page.getByRole("link", { name: new RegExp(name) }).first().isVisible(), name).toBe(true);
+    }
+    await page.screenshot({ path: path.join(root, "build", "screenshots", "realtime.png") });
+  });
+
   it("lists both message webhooks with their signature headers and payload", async () => {
-    await page.getByText("Webhooks", { exact: true }).first().click();
+    // The tag's link, not the "Webhooks" group heading above it.
+    await page.getByRole("link", { name: "Webhooks", exact: true }).first().click();
     for (const name of ["message_created", "message_updated"]) {
       expect(await page.getByText(name, { exact: true }).first().isVisible(), name).toBe(true);
     }

@@ -50,23 +50,26 @@ export function resolve<T = any>(node: any): T {
 
 export interface NamedExample {
   operationId: string;
+  path: string;
+  method: string;
   status: number;
   mediaType: string;
   name: string;
   value: unknown;
 }
 
-/** Every named response example of every operation. */
-export function responseExamples(): NamedExample[] {
+/** Every named response example of every operation whose path starts with `under` (the Application API's by default). */
+export function responseExamples(under = "/api/"): NamedExample[] {
   const found: NamedExample[] = [];
-  for (const item of Object.values<any>(spec.paths)) {
+  for (const [path, item] of Object.entries<any>(spec.paths)) {
+    if (!path.startsWith(under)) continue;
     for (const method of ["get", "post", "put", "patch", "delete"]) {
       const operation = item[method];
       if (!operation) continue;
       for (const [status, response] of Object.entries<any>(operation.responses)) {
         for (const [mediaType, media] of Object.entries<any>(resolve(response).content ?? {})) {
           for (const [name, example] of Object.entries<any>(media.examples ?? {})) {
-            found.push({ operationId: operation.operationId, status: Number(status), mediaType, name, value: resolve(example).value });
+            found.push({ operationId: operation.operationId, path, method, status: Number(status), mediaType, name, value: resolve(example).value });
           }
         }
       }
