@@ -67,8 +67,8 @@ Subcommands:
 
 Run \`chatwoot-messages webhooks listen --help\` or \`chatwoot-messages webhooks trigger --help\` for their options.
 
-  CHATWOOT_WEBHOOK_SECRET   the webhook's secret, for both (or --secret, which is visible to every user of
-                            this machine in ps and /proc: prefer the variable)
+  CHATWOOT_WEBHOOK_SECRET   the webhook's secret, for both
+  --secret SECRET           the same, but visible to every user of this machine (ps, /proc): prefer the variable
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -115,7 +115,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
     const result = await command.run(client, positionals, values);
     // Every line escaped: ids, statuses and types come from the server as much as content does.
-    out.write(`${values.json ? printableJson(result, 2) : command.summary(result).map(printable).join("\n")}\n`);
+    out.write(`${values.json ? printableJson(result, 2) : command.summary(result).map((cells) => cells.map(printable).join("\t")).join("\n")}\n`);
     return 0;
   } catch (error) {
     // parseArgs' own errors, ours, and the client's refusals of an argument (an id, a status, the account).

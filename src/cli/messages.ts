@@ -12,8 +12,8 @@ export interface Command {
   options: ParseArgsConfig["options"];
   positionals: number;
   run(client: ChatwootClient, args: string[], values: Record<string, unknown>): Promise<unknown>;
-  /** The lines to print; main escapes each one, whatever of it came from the server. */
-  summary(result: unknown): string[];
+  /** The lines to print, each a list of tab-separated cells; main escapes every cell, whatever of it came from the server. */
+  summary(result: unknown): string[][];
 }
 
 export const messageCommands: Record<string, Command> = {
@@ -32,7 +32,7 @@ export const messageCommands: Record<string, Command> = {
         ...(attachments.length ? { attachments } : {}),
       });
     },
-    summary: (message) => [`sent message ${(message as Message).id}${(message as Message).private ? " (private note)" : ""}`],
+    summary: (message) => [[`sent message ${(message as Message).id}${(message as Message).private ? " (private note)" : ""}`]],
   },
   list: {
     usage: "list CONVERSATION [--before ID] [--after ID] [--no-internal]",
@@ -44,7 +44,7 @@ export const messageCommands: Record<string, Command> = {
         ...(values.after !== undefined ? { after: messageId("--after", values.after) } : {}),
         ...(values["no-internal"] ? { filter_internal_messages: true as const } : {}),
       }),
-    summary: (page) => ((page as MessageList).payload.length ? (page as MessageList).payload.map(describe) : ["(no messages)"]),
+    summary: (page) => ((page as MessageList).payload.length ? (page as MessageList).payload.map(describe) : [["(no messages)"]]),
   },
   status: {
     usage: "status CONVERSATION MESSAGE sent|delivered|read|failed [--error TEXT]",
@@ -55,39 +55,39 @@ export const messageCommands: Record<string, Command> = {
         status: status as MessageStatus,
         ...(values.error !== undefined ? { external_error: values.error as string } : {}),
       }),
-    summary: (message) => [`message ${(message as Message).id} is ${(message as Message).status ?? "unchanged"}`],
+    summary: (message) => [[`message ${(message as Message).id} is ${(message as Message).status ?? "unchanged"}`]],
   },
   delete: {
     usage: "delete CONVERSATION MESSAGE",
     options: {},
     positionals: 2,
     run: (client, [conversation, message]) => client.messages.delete(conversation!, message!),
-    summary: (message) => [`deleted message ${(message as Message).id}`],
+    summary: (message) => [[`deleted message ${(message as Message).id}`]],
   },
   retry: {
     usage: "retry CONVERSATION MESSAGE",
     options: {},
     positionals: 2,
     run: (client, [conversation, message]) => client.messages.retry(conversation!, message!),
-    summary: (message) => [`message ${(message as Message).id} handed to its channel again (${(message as Message).status})`],
+    summary: (message) => [[`message ${(message as Message).id} handed to its channel again (${(message as Message).status})`]],
   },
   translate: {
     usage: "translate CONVERSATION MESSAGE LANGUAGE",
     options: {},
     positionals: 3,
     run: (client, [conversation, message, language]) => client.messages.translate(conversation!, message!, language!),
-    summary: (result) => [(result as { content?: string }).content ?? "(already translated: see content_attributes.translations)"],
+    summary: (result) => [[(result as { content?: string }).content ?? "(already translated: see content_attributes.translations)"]],
   },
 };
 
 const TYPES = ["incoming", "outgoing", "activity", "template"];
 
-/** One line per message (a newline in its content is escaped with the rest of the line). */
-function describe(message: Message): string {
+/** One line per message: id, type, then who and what (a tab or newline in a cell is escaped with the rest of it). */
+function describe(message: Message): string[] {
   const who = message.sender ? `${message.sender.name ?? message.sender.type}` : "system";
   const files = message.attachments?.length ? ` [${message.attachments.length} attachment(s)]` : "";
   const note = message.private ? " (private)" : "";
-  return `${message.id}\t${TYPES[message.message_type] ?? message.message_type}\t${who}${note}: ${message.content ?? ""}${files}`;
+  return [`${message.id}`, `${TYPES[message.message_type] ?? message.message_type}`, `${who}${note}: ${message.content ?? ""}${files}`];
 }
 
 /** Chatwoot's default MAXIMUM_FILE_UPLOAD_SIZE: 40 MB, enforced for website inboxes. */

@@ -22,7 +22,7 @@ const silent = () => serve(() => new Promise(() => undefined));
 
 describe("one-line summaries", () => {
   it("escape the server's fields (ids, statuses, types, senders) as they escape content", async () => {
-    const hostile = "\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202e";
+    const hostile = "\t\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202e";
     const server = await serve((request, response) =>
       request.method === "GET"
         ? json(response, 200, { payload: [message(5, { id: `5${hostile}`, message_type: `0${hostile}`, sender: { id: 1, type: `contact${hostile}` } })] })
@@ -35,6 +35,8 @@ describe("one-line summaries", () => {
       expect(result.stdout).toContain("\\u001b]0;pwned");
       expect(result.stdout).not.toMatch(TERMINAL_CONTROL);
       expect(result.stdout.trim().split("\n")).toHaveLength(1);
+      // A tab from the server does not forge a column: list has its three cells, the others one.
+      expect(result.stdout.split("\t")).toHaveLength(args[0] === "list" ? 3 : 1);
     }
   });
 });
