@@ -9,7 +9,7 @@ import { createChatwootClient } from "../client.js";
 import { ValidationError } from "../errors.js";
 import { duration, UsageError } from "./args.js";
 import { messageCommands } from "./messages.js";
-import { errorLine, printable, printableJson, withoutCredentials, type Io } from "./output.js";
+import { errorLine, printable, printableJson, printableLines, withoutCredentials, type Io } from "./output.js";
 import { DEFAULT_MOCK_PORT, portSetting } from "./port-setting.js";
 import { webhooks } from "./webhooks.js";
 
@@ -120,7 +120,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     // parseArgs' own errors, ours, and the client's refusals of an argument (an id, a status, the account).
     if (error instanceof UsageError || error instanceof ValidationError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      err.write(`${printable(inCommandLineTerms((error as Error).message))}\n\n${usage}`);
+      // Escaped: the arguments quoted in it may hold control characters.
+      err.write(`${printableLines(inCommandLineTerms((error as Error).message))}\n\n${usage}`);
       return 2;
     }
     err.write(`${errorLine(error)}\n`);

@@ -16,6 +16,11 @@ export function printable(text: string): string {
   return text.replace(UNSAFE, (char) => NAMED[char] ?? unicodeEscape(char));
 }
 
+/** Lines of text, each safe for a terminal: the newlines between them stay (parseArgs' messages have some). */
+export function printableLines(text: string): string {
+  return text.split("\n").map(printable).join("\n");
+}
+
 /** JSON for a terminal: JSON.stringify escapes C0 controls but not C1, line separators or bidi overrides. */
 export function printableJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(UNSAFE_IN_JSON, unicodeEscape);

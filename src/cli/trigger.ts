@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { signWebhook } from "../webhooks/sign.js";
 import { duration, UsageError } from "./args.js";
-import { errorLine, printable, type Io } from "./output.js";
+import { errorLine, printable, printableLines, type Io } from "./output.js";
 
 const TRIGGER_USAGE = `usage: chatwoot-messages webhooks trigger EVENT [--to URL] [--example NAME] [--duplicate | --retry | --stale]
                                                  [--timeout 5s]
@@ -68,7 +68,7 @@ export async function trigger(args: string[], { out, err, env }: Io): Promise<nu
     mode = modes[0] ?? "once";
   } catch (error) {
     if (!(error instanceof UsageError) && !(error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) throw error;
-    err.write(`${printable((error as Error).message)}\n\n${TRIGGER_USAGE}`);
+    err.write(`${printableLines((error as Error).message)}\n\n${TRIGGER_USAGE}`);
     return 2;
   }
 

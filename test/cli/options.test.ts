@@ -41,6 +41,17 @@ describe("one-line summaries", () => {
   });
 });
 
+describe("usage errors", () => {
+  it("print the arguments they quote escaped", async () => {
+    for (const args of [["list", "42", "--bo\u001b[2Jgus"], ["\u001b]0;x\u0007"], ["webhooks", "trigger", "message_created", "--ex\u009bample"]]) {
+      const result = await cli(args, { CHATWOOT_WEBHOOK_SECRET: SECRET });
+      expect(result.code).toBe(2);
+      expect(result.stderr).not.toMatch(TERMINAL_CONTROL);
+      expect(result.stderr).toMatch(/\\u001b|\\u009b/);
+    }
+  });
+});
+
 describe("send --attach", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "cli-attach-refused-"));
   const big = path.join(dir, "big.bin");
