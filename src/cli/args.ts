@@ -18,3 +18,16 @@ export function positiveInteger(flag: string, value: unknown, fallback: number):
   if (!/^[0-9]+$/.test(String(value)) || Number(value) < 1) throw new UsageError(`${flag} takes a whole number of 1 or more`);
   return Number(value);
 }
+
+// setTimeout's limit, as the client's timeoutMs.
+const MAX_DURATION_MS = 2_147_483_647;
+
+/** A duration: "500ms", "2.5s", or a bare number of seconds (as curl's --max-time). */
+export function duration(flag: string, value: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s)?$/.exec(value);
+  const ms = match ? Math.round(Number(match[1]) * (match[2] === "ms" ? 1 : 1000)) : Number.NaN;
+  if (!(ms >= 1 && ms <= MAX_DURATION_MS)) {
+    throw new UsageError(`${flag} takes a duration such as 500ms or 10s (a bare number is seconds), from 1ms to 24 days, got "${value}"`);
+  }
+  return ms;
+}

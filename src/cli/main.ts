@@ -3,61 +3,97 @@
  * failures from the server print one line (status and Chatwoot's words, never the token) and
  * exit 1; nothing prints a stack trace.
  */
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createChatwootClient } from "../client.js";
 import { ValidationError } from "../errors.js";
-import { UsageError } from "./args.js";
+import { duration, UsageError } from "./args.js";
 import { messageCommands } from "./messages.js";
-import { errorLine, printableJson, type Io } from "./output.js";
+import { errorLine, printable, printableJson, printableLines, withoutCredentials, type Io } from "./output.js";
+import { DEFAULT_MOCK_PORT, portSetting } from "./port-setting.js";
 import { webhooks } from "./webhooks.js";
 
 const common = {
   "base-url": { type: "string" },
   token: { type: "string" },
   account: { type: "string" },
+  "allow-insecure-http": { type: "boolean" },
+  timeout: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** The mock `npm start` runs; MOCK_PORT as there. */
-const localMock = (env: Io["env"]) => `http://127.0.0.1:${env.MOCK_PORT || 4010}`;
+/** The mock `npm start` runs, at MOCK_PORT read as the workbench reads it. */
+function localMock(env: Io["env"]): string {
+  try {
+    return `http://127.0.0.1:${portSetting("MOCK_PORT", env.MOCK_PORT, DEFAULT_MOCK_PORT)}`;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 // The mock needs a token but checks none: never send a real one there.
 const PLACEHOLDER_TOKEN = "local-mock-placeholder-token";
 
-const configHelp = (env: Io["env"]) => `Connection (environment, or flags):
-  CHATWOOT_BASE_URL    --base-url URL   default: the local mock at ${localMock(env)} (npm start)
+const CONFIG_HELP = `Connection (environment, or flags):
+  CHATWOOT_BASE_URL    --base-url URL   default: the local mock of npm start, http://127.0.0.1:${DEFAULT_MOCK_PORT}
+                                        (or MOCK_PORT, as there)
   CHATWOOT_API_TOKEN   --token TOKEN    required with a base URL; a flag is visible to every
                                         user of this machine (ps, /proc): prefer the variable
   CHATWOOT_ACCOUNT_ID  --account ID     default 1
+  --allow-insecure-http                 allow a plain http:// base URL to another machine (the token
+                                        then travels unencrypted); http to this machine needs no flag
+  --timeout DURATION   how long each attempt may take, e.g. 10s or 500ms (a bare number is seconds);
+                       default 30s (the client's)
   --json               print the API's JSON instead of a summary`;
 
-function mainUsage(env: Io["env"]): string {
-  return `usage: chatwoot-messages COMMAND [ARGS] [OPTIONS]
+const MAIN_USAGE = `usage: chatwoot-messages COMMAND [ARGS] [OPTIONS]
 
 Commands:
 ${Object.values(messageCommands).map((c) => `  ${c.usage}`).join("\n")}
   webhooks listen [--port N] [--redis URL]
   webhooks trigger EVENT [--to URL] [--example NAME] [--duplicate | --retry | --stale]
 
-Run \`chatwoot-messages COMMAND --help\` for a command's options.
+Run \`chatwoot-messages COMMAND --help\` for a command's options, \`chatwoot-messages --version\` for the version.
 
-${configHelp(env)}`;
-}
+${CONFIG_HELP}`;
+
+const WEBHOOKS_OVERVIEW = `usage: chatwoot-messages webhooks listen|trigger [OPTIONS]
+
+Subcommands:
+  webhooks listen [OPTIONS]    receive Chatwoot webhooks, verify each signature, print each event
+                               as one JSON line
+  webhooks trigger EVENT [--to URL] [--example NAME] [--duplicate | --retry | --stale] [--timeout 5s]
+                               send a receiver a delivery signed as Chatwoot signs it
+
+Run \`chatwoot-messages webhooks listen --help\` or \`chatwoot-messages webhooks trigger --help\` for their options.
+
+  CHATWOOT_WEBHOOK_SECRET   the webhook's secret, for both
+  --secret SECRET           the same, but visible to every user of this machine (ps, /proc): prefer the variable
+`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const { out, err, env } = io;
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    (name ? out : err).write(`${mainUsage(env)}\n`);
+    (name ? out : err).write(`${MAIN_USAGE}\n`);
     return name ? 0 : 2;
   }
-  if (name === "webhooks") return webhooks(rest, io);
+  if (name === "--version") {
+    out.write(`${await version()}\n`);
+    return 0;
+  }
+  if (name === "webhooks") {
+    const [sub] = rest;
+    if (sub !== undefined && sub !== "--help" && sub !== "-h" && sub !== "help") return webhooks(rest, io);
+    (sub ? out : err).write(sub ? WEBHOOKS_OVERVIEW : `webhooks takes a subcommand: listen, or trigger EVENT\n\n${WEBHOOKS_OVERVIEW}`);
+    return sub ? 0 : 2;
+  }
   const command = messageCommands[name];
   if (!command) {
-    err.write(`unknown command "${name}"\n\n${mainUsage(env)}\n`);
+    err.write(`unknown command "${printable(name)}"\n\n${MAIN_USAGE}\n`);
     return 2;
   }
-  const usage = `usage: chatwoot-messages ${command.usage} [--json]\n\n${configHelp(env)}\n`;
+  const usage = `usage: chatwoot-messages ${command.usage} [--json]\n\n${CONFIG_HELP}\n`;
   try {
     const { values, positionals } = parseArgs({ args: rest, options: { ...common, ...command.options }, allowPositionals: true, strict: true });
     if (values.help) {
@@ -65,25 +101,40 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     if (positionals.length !== command.positionals) throw new UsageError(`${name} takes ${command.positionals} argument(s)`);
+    const timeout = values.timeout === undefined ? {} : { timeoutMs: duration("--timeout", values.timeout as string) };
     const baseUrl = (values["base-url"] as string | undefined) || env.CHATWOOT_BASE_URL;
     const token = (values.token as string | undefined) || env.CHATWOOT_API_TOKEN;
-    if (baseUrl && !token) throw new UsageError(`a token is needed for ${baseUrl}: CHATWOOT_API_TOKEN (or --token)`);
+    if (baseUrl && !token) throw new UsageError(`a token is needed for ${withoutCredentials(baseUrl)}: CHATWOOT_API_TOKEN (or --token)`);
     if (!baseUrl) err.write(`no base URL given: using the local mock at ${localMock(env)}, with a placeholder token (not CHATWOOT_API_TOKEN)\n`);
     const client = createChatwootClient({
       baseUrl: baseUrl || localMock(env),
       apiAccessToken: baseUrl ? token! : PLACEHOLDER_TOKEN,
       accountId: (values.account as string | undefined) ?? (env.CHATWOOT_ACCOUNT_ID || 1),
+      allowInsecureHttp: values["allow-insecure-http"] === true,
+      ...timeout,
     });
     const result = await command.run(client, positionals, values);
-    out.write(`${values.json ? printableJson(result, 2) : command.summary(result)}\n`);
+    // Every line escaped: ids, statuses and types come from the server as much as content does.
+    out.write(`${values.json ? printableJson(result, 2) : command.summary(result).map((cells) => cells.map(printable).join("\t")).join("\n")}\n`);
     return 0;
   } catch (error) {
     // parseArgs' own errors, ours, and the client's refusals of an argument (an id, a status, the account).
     if (error instanceof UsageError || error instanceof ValidationError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      err.write(`${(error as Error).message}\n\n${usage}`);
+      // Escaped: the arguments quoted in it may hold control characters.
+      err.write(`${printableLines(inCommandLineTerms((error as Error).message))}\n\n${usage}`);
       return 2;
     }
     err.write(`${errorLine(error)}\n`);
     return 1;
   }
+}
+
+/** The client's advice names its option; here the flag does the same. */
+function inCommandLineTerms(message: string): string {
+  return message.replace("pass allowInsecureHttp: true", "pass --allow-insecure-http");
+}
+
+/** This package's version, from its package.json (two levels up from dist/cli/ and from src/cli/). */
+async function version(): Promise<string> {
+  return JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")).version;
 }

@@ -16,6 +16,11 @@ export function printable(text: string): string {
   return text.replace(UNSAFE, (char) => NAMED[char] ?? unicodeEscape(char));
 }
 
+/** Lines of text, each safe for a terminal: the newlines between them stay (parseArgs' messages have some). */
+export function printableLines(text: string): string {
+  return text.split("\n").map(printable).join("\n");
+}
+
 /** JSON for a terminal: JSON.stringify escapes C0 controls but not C1, line separators or bidi overrides. */
 export function printableJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(UNSAFE_IN_JSON, unicodeEscape);
@@ -32,9 +37,39 @@ export function errorLine(error: unknown): string {
   return printable(`error: ${(error as Error | null)?.message ?? String(error)}`);
 }
 
+/** A URL for messages: without its userinfo, so that a password in it is never printed. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.href;
+  } catch {
+    // Unparsable: it may still hold "user:password@"; say nothing of it.
+    return "the base URL";
+  }
+}
+
+/** The URL of an HTTP server listening on `host`: an IPv6 address goes in brackets. */
+export function httpUrl(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Writes `text` and resolves once it is written. A reader that has gone away (`| head -1`)
+ * rejects it: whatever waits for this counts nothing as printed that was not.
+ */
+export function printed(stream: Io["out"], text: string): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+/** What a shell reports for a program stopped by a closed pipe (128 + SIGPIPE). */
+export const CLOSED_PIPE_EXIT = 141;
+
 /** Where a command writes. */
 export interface Io {
-  out: { write(text: string): unknown };
+  out: { write(text: string, callback?: (error?: Error | null) => void): unknown };
   err: { write(text: string): unknown };
   env: Record<string, string | undefined>;
 }

@@ -5,7 +5,7 @@ import { createWebhookHandler } from "../webhooks/handler.js";
 import { toNodeListener } from "../webhooks/node.js";
 import type { WebhookQueue } from "../webhooks/queue.js";
 import { port, positiveInteger, UsageError } from "./args.js";
-import { errorLine, printableJson, type Io } from "./output.js";
+import { errorLine, httpUrl, printableJson, printed, type Io } from "./output.js";
 import { trigger } from "./trigger.js";
 
 const WEBHOOKS_USAGE = `usage: chatwoot-messages webhooks listen [--port 3000] [--host 127.0.0.1] [--allow-unsigned]
@@ -53,7 +53,9 @@ async function listen(args: string[], { out, err, env }: Io): Promise<number> {
     err.write(`${(error as Error).message}\n\n${WEBHOOKS_USAGE}`);
     return 2;
   }
-  const print = (event: unknown) => void out.write(`${printableJson(event)}\n`);
+  // Resolves once the line is written: an event that could not be printed (stdout closed) fails,
+  // so it is answered 500 (or, with Redis, left in the queue for a retry), never acknowledged.
+  const print = (event: unknown) => printed(out, `${printableJson(event)}\n`);
   const common = {
     secret: (values.secret as string | undefined) ?? env.CHATWOOT_WEBHOOK_SECRET!,
     allowUnsigned: values["allow-unsigned"] === true,
@@ -80,7 +82,7 @@ async function listen(args: string[], { out, err, env }: Io): Promise<number> {
       resolve(1);
     });
     server.listen(listenPort, host, () => {
-      const where = `http://${host}:${(server.address() as { port: number }).port}`;
+      const where = httpUrl(host, (server.address() as { port: number }).port);
       err.write(`listening for Chatwoot webhooks on ${where}${queue ? ", storing them in Redis" : ""}\n`);
     });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
