@@ -70,6 +70,21 @@ describe("the token never leaks", () => {
     }
   });
 
+  it("nor any part of the lookupToken, which reconciling lists carry", async () => {
+    const lookupToken = "lookup_77aa88bb99ccSECRET";
+    const echoing = await startServer((request, response) => json(response, 500, { error: JSON.stringify(request.headers) }));
+    try {
+      const client = clientFor(echoing.url, { maxRetries: 0, lookupToken });
+      const error = await client.messages.create(42, { content: "x" }, { idempotencyKey: "k-1" }).catch((e: unknown) => e);
+      expect(echoing.requests.map((request) => [request.method, request.headers.api_access_token])).toEqual([["GET", lookupToken]]);
+      expectNoToken(error);
+      const e = error as Error;
+      for (const view of [e.message, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })]) expect(view).not.toContain(lookupToken.slice(0, 12));
+    } finally {
+      await echoing.close();
+    }
+  });
+
   it("not from a ConnectionError", async () => {
     const port = await closedPort();
     expectNoToken(await clientFor(`http://127.0.0.1:${port}`, { maxRetries: 0 }).messages.list(1).catch((e: unknown) => e));
