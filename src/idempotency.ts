@@ -35,8 +35,8 @@ export interface KeyedCreate {
   fresh: boolean;
   /** Sends after the first, each only once two looks have not found the message. */
   resends: number;
-  /** What was sent, to recognise a message whose marker the server dropped. */
-  content: string | null | undefined;
+  /** What was sent, to recognise a message whose marker the server dropped: its content, REST message_type and private flag. */
+  sent: { content: string | null | undefined; messageType: number; private: boolean };
   /** One create, with the create's own (safe) retry policy. */
   post(): Promise<Message>;
   /** One page of the conversation, with the lookup token when there is one. */
@@ -80,8 +80,8 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
     const seen: Look = { unmarked: false };
     const examine = (payload: Message[]) => {
       seen.found ??= payload.find((message) => carries(message, request.key, request.by));
-      // Our content without any marker: the server may have dropped it from our own message.
-      seen.unmarked ||= request.content != null && payload.some((message) => !markOf(message) && message.content === request.content);
+      // What we sent, without any marker: the server may have dropped it from our own message.
+      seen.unmarked ||= request.sent.content != null && payload.some((message) => !markOf(message) && sameAs(message, request.sent));
     };
     if (request.anchor === undefined) {
       examine((await request.list({})).payload);
@@ -154,6 +154,10 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
       return waitTurn(turns, `${request.scope}/${request.key}`, request.signal, () => run(request));
     },
   };
+}
+
+function sameAs(message: Message, sent: KeyedCreate["sent"]): boolean {
+  return message.content === sent.content && message.message_type === sent.messageType && (message.private ?? false) === sent.private;
 }
 
 /** A list refused for the token's rights: 401 (an agent bot's token), 403. */

@@ -10,7 +10,7 @@ import type { Reconciler } from "./idempotency.js";
 import { withMarker, type MarkerWatch } from "./marker.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "./retry.js";
-import type { CreateMessageBody, ListMessagesQuery, Message, MessageList, UpdateMessageStatusRequest, paths } from "./types.js";
+import { MessageType, type CreateMessageBody, type ListMessagesQuery, type Message, type MessageList, type UpdateMessageStatusRequest, type paths } from "./types.js";
 import { ValidationError } from "./errors.js";
 import { validateCreateBody, validateId, validateIdempotencyKey, validateListQuery, validateStatusBody, validateTransportOptions } from "./validate.js";
 
@@ -109,7 +109,7 @@ export function createMessages(send: Send, settings: MessagesSettings): Messages
         anchor,
         fresh: given === undefined,
         resends: options?.maxRetries ?? settings.maxRetries,
-        content: body.content,
+        sent: { content: body.content, messageType: MessageType[typeName(body.message_type)], private: body.private === true },
         post,
         list: (query) => listWith(settings.lookup, conversation_id, query, options),
         signal: options?.signal,
@@ -154,6 +154,12 @@ export function createMessages(send: Send, settings: MessagesSettings): Messages
     },
   };
   return Object.freeze(messages);
+}
+
+/** "outgoing" -> "Outgoing": the REST list answers message_type as an integer. */
+function typeName(type: CreateMessageBody["message_type"]) {
+  const name = type ?? "outgoing";
+  return `${name[0]!.toUpperCase()}${name.slice(1)}` as keyof typeof MessageType;
 }
 
 /** A list answer must have its messages: anything else is an InvalidResponseError, never an empty conversation. */

@@ -245,6 +245,15 @@ describe("the server's list is the only truth", () => {
     expect(chatwoot.posts()).toBe(1);
   });
 
+  it("a contact's message with the same text is not taken for ours with its marker dropped: the create is re-sent once absent", async () => {
+    const chatwoot = await fake({ fault: (_key, nth) => (nth === 1 ? "503-before-commit" : "ok") });
+    chatwoot.incoming(42, "ok");
+    const reply = await clientFor(chatwoot.url, options).messages.create(42, { content: "ok" }, { idempotencyKey: "ok-1" });
+    expect(chatwoot.postsOf("ok-1")).toBe(2);
+    expect(chatwoot.messages.map((m) => [m.message_type, m.content])).toEqual([[0, "ok"], [1, "ok"]]);
+    expect(reply.id).toBe(chatwoot.messages[1]!.id);
+  });
+
   it("an anchor without a key is refused before sending", async () => {
     const chatwoot = await fake();
     await expect(clientFor(chatwoot.url).messages.create(42, { content: "x" }, { idempotencyAnchor: 5 })).rejects.toBeInstanceOf(ValidationError);
