@@ -26,6 +26,7 @@ import type { ListMessagesQuery, Message, MessageList } from "./types.js";
 export interface KeyedCreate {
   /** Account and conversation: a key is the same key only there. */
   scope: string;
+  account: number;
   key: string;
   /** The client's botId: a message is ours only with our key and our `by`. */
   by: string;
@@ -65,8 +66,14 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
   // Calls with one key in one conversation go one after the other: the second looks after the
   // first is done. Only calls in flight are here; nothing is kept after them.
   const turns: Turns = new Map();
-  // A 401 to a list is the token's kind (an agent bot's), not this call's: not asked again.
-  let tokenMayNotList = false;
+  // Accounts where a list answered 401: the token's kind (an agent bot's) or rights, not this call's;
+  // not asked again there. It only saves a call that would be refused: the outcome is the same.
+  const unlistable = new Set<number>();
+  const refused = (request: KeyedCreate, error: unknown) => {
+    if (!(error instanceof AuthenticationError)) return;
+    if (unlistable.size >= 1_000) unlistable.clear();
+    unlistable.add(request.account);
+  };
 
   const unknown = (request: KeyedCreate, why: string, cause: unknown) =>
     new UnknownOutcomeError(`The create with idempotency key "${request.key}" may or may not have been posted: ${why}`, {
@@ -98,19 +105,19 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
 
   /** The look before the first send of a caller's key: a message, or "unverifiable" when this token may not list. */
   const lookFirst = async (request: KeyedCreate): Promise<Message | "unverifiable" | undefined> => {
-    if (tokenMayNotList) return "unverifiable";
+    if (unlistable.has(request.account)) return "unverifiable";
     try {
       return (await look(request)).found;
     } catch (error) {
       if (!refusesLists(error)) throw error; // nothing was sent: the caller may simply try again
-      if (error instanceof AuthenticationError) tokenMayNotList = true;
+      refused(request, error);
       return "unverifiable";
     }
   };
 
   /** After an ambiguous failure: the message, or undefined when two looks `settleMs` apart did not find it. */
   const reconcile = async (request: KeyedCreate, failure: unknown, unverifiable: boolean): Promise<Message | undefined> => {
-    if (unverifiable || tokenMayNotList) throw unknown(request, "this token may not list messages to check (an agent bot's token; give the client a lookupToken)", failure);
+    if (unverifiable || unlistable.has(request.account)) throw unknown(request, "this token may not list messages to check (an agent bot's token; give the client a lookupToken)", failure);
     if (markers.dropped()) throw unknown(request, "this server drops the marker, so the message cannot be recognized", failure);
     const failedAt = Date.now();
     for (const delay of [waitMs, settleMs]) {
@@ -119,7 +126,7 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
       try {
         seen = await look(request);
       } catch (error) {
-        if (error instanceof AuthenticationError) tokenMayNotList = true;
+        refused(request, error);
         throw unknown(request, refusesLists(error) ? "this token may not list messages to check" : "the messages could not be listed to check", error);
       }
       if (seen.found) return seen.found;

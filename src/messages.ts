@@ -102,8 +102,10 @@ export function createMessages(send: Send, settings: MessagesSettings): Messages
         markers.check(message, undefined, botId);
         return message;
       }
+      const account = settings.accountOf(options);
       return (await reconciler()).create({
-        scope: `${settings.accountOf(options)}/${conversation_id}`,
+        scope: `${account}/${conversation_id}`,
+        account,
         key,
         by: botId,
         anchor,

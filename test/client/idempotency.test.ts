@@ -77,6 +77,7 @@ describe("idempotencyKey", () => {
     expect(error).toMatchObject({ requestSent: true, idempotencyKey: "bot-2" });
     expect((error as Error).cause).toBeInstanceOf(ServerError);
     expect(chatwoot.postsOf("bot-2")).toBe(1);
+    expect(chatwoot.lists()).toBe(1); // the refusal is the token's: not asked again in that account
   });
 
   it("a server that drops the marker is noticed from a create's answer; later ambiguous failures are UnknownOutcomeError", async () => {
