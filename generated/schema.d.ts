@@ -163,7 +163,7 @@ export interface paths {
          * Send a message to its channel again
          * @description Hands a message to its channel again, typically one whose delivery `failed`. At the reference
          *     commit the server marks it `sent`, **replaces its `content_attributes` with `{}`** (so this
-         *     package's `chatwoot_messages_key` marker is gone too), enqueues the delivery, and answers with
+         *     package's `chatwoot_messages_key`/`chatwoot_messages_by` marker is gone too), enqueues the delivery, and answers with
          *     the message. Later servers lock the message, retry only `failed` ones and keep the content
          *     attributes but `external_error`.
          *
@@ -662,9 +662,10 @@ export interface webhooks {
          *
          *     Messages you created yourself through the API come back here too. Recognise them by a key of your
          *     own in `content_attributes` (stored and sent back by current servers; this package's client adds
-         *     `chatwoot_messages_key` and its handler drops those events), not by `source_id`: on every channel
-         *     but API inboxes an outgoing message with a `source_id` is taken as having come from the channel
-         *     and is never delivered.
+         *     `chatwoot_messages_key` and `chatwoot_messages_by`, and its handler drops this event for its own
+         *     outgoing messages, never `message_updated`, which carries a contact's answers), not by `source_id`:
+         *     on every channel but API inboxes an outgoing message with a `source_id` is taken as having come
+         *     from the channel and is never delivered.
          */
         post: operations["messageCreatedWebhook"];
         delete?: never;

@@ -22,11 +22,11 @@ export function authMiddleware(token: string, header: AuthHeader, origin: string
   };
 }
 
-export function checkToken(token: unknown): string {
+export function checkToken(token: unknown, parameter = "apiAccessToken"): string {
   // Checked here because fetch's own error for a bad header value quotes the value.
-  if (typeof token !== "string" || token === "") throw new ValidationError("apiAccessToken", "is required");
+  if (typeof token !== "string" || token === "") throw new ValidationError(parameter, "is required");
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new ValidationError("apiAccessToken", "must be printable ASCII without spaces (is it the whole token, with no line break?)");
+    throw new ValidationError(parameter, "must be printable ASCII without spaces (is it the whole token, with no line break?)");
   }
   return token;
 }

@@ -9,13 +9,14 @@ import { InvalidResponseError, ValidationError, errorFromResponse, type Chatwoot
 import { directSender, fillPath, type PreparedRequest } from "./direct.js";
 import { onFirstNeed } from "./lazy.js";
 import { logged, type Logger } from "./logging.js";
-import { watchMarkers } from "./marker.js";
+import { DEFAULT_BOT_ID, watchMarkers } from "./marker.js";
 import { createMessages, type MessagesResource } from "./messages.js";
 import { DEFAULT_BACKOFF, withRetries, type Backoff, type RetryPolicy } from "./retry.js";
 import { withTimeout } from "./timeout.js";
 import { checkConnection, toChatwootError, type ConnectionOptions } from "./transport.js";
 import type { paths } from "./types.js";
-import { validateId, validateTransportOptions } from "./validate.js";
+import { validateBackoff, validateBotId, validateId, validateSettleMs, validateTransportOptions } from "./validate.js";
+import { checkToken } from "./auth.js";
 
 export interface ChatwootClientOptions extends ConnectionOptions {
   /** The account every call uses unless the call names another. */
@@ -33,6 +34,22 @@ export interface ChatwootClientOptions extends ConnectionOptions {
   maxConcurrentWrites?: number;
   /** "auto": every create gets an idempotency key, so that an ambiguous failure is reconciled, never re-sent blindly. */
   idempotencyKeys?: "auto" | "off";
+  /**
+   * Who posts, in every message's marker (`content_attributes.chatwoot_messages_by`): give each bot
+   * on one inbox its own, and the same to `createWebhookHandler`. Default "chatwoot-messages".
+   */
+  botId?: string;
+  /**
+   * A second token (a user's or agent's) used only to list messages when reconciling keyed creates:
+   * an agent bot's own token may not list (401), which leaves an ambiguous failure unknowable.
+   */
+  lookupToken?: string;
+  /**
+   * After an ambiguous failure of a keyed create, how long the server is given to commit it: the
+   * message is looked for once soon and once this long after the failure, and sent again only if
+   * both looks miss it. Default 5000.
+   */
+  settleMs?: number;
 }
 
 export interface CallOptions {
@@ -50,8 +67,15 @@ export interface CreateCallOptions extends CallOptions {
    * Makes the create idempotent: the same key resolves with the same message, and after an
    * ambiguous failure the message is looked for before it is sent again. Derive it from what you
    * answer (e.g. `reply-${incomingMessageId}`). Stored in content_attributes.chatwoot_messages_key.
+   * The key is looked for before the first send: among the messages after `idempotencyAnchor`, or
+   * without one in the conversation's latest 20 messages.
    */
   idempotencyKey?: string;
+  /**
+   * A message id older than any message this key can have posted, typically the incoming message
+   * you answer (ids only grow): the key is looked for among all the messages after it.
+   */
+  idempotencyAnchor?: number | string;
 }
 
 export interface ChatwootClient {
@@ -82,6 +106,8 @@ export interface Operation {
   policy: RetryPolicy;
   /** What an empty 2xx answer means, where the server may send one; elsewhere it is an InvalidResponseError. */
   emptyAnswer?: object;
+  /** What is wrong with a 2xx JSON answer, if anything: it is then an InvalidResponseError. */
+  check?: (value: object) => string | undefined;
 }
 
 /** How messages.ts sends: everything but describing the operation is handled here. */
@@ -96,63 +122,80 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
   const defaultAccountId = options.accountId === undefined ? undefined : validateId("accountId", options.accountId);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxRetries = options.maxRetries ?? 2;
-  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const backoff = { ...DEFAULT_BACKOFF, ...validateBackoff(options.backoff) };
+  const botId = options.botId === undefined ? DEFAULT_BOT_ID : validateBotId(options.botId);
+  const settleMs = options.settleMs === undefined ? 5_000 : validateSettleMs(options.settleMs);
+  const lookupToken = options.lookupToken === undefined ? undefined : checkToken(options.lookupToken, "lookupToken");
+  // Neither token may reach an error, whichever of them the request carried.
+  const secrets = lookupToken ? [token, lookupToken] : [token];
   const userFetch = options.fetch;
   const logger = options.logger;
-  const connection: ConnectionOptions = {
-    baseUrl, apiAccessToken: token, authHeader, allowInsecureHttp: options.allowInsecureHttp === true,
-    ...(userFetch ? { fetch: userFetch } : {}), middleware: [...(options.middleware ?? [])],
-  };
-  // Middleware and a fetch of your own see a real Request: they go through openapi-fetch. So does multipart.
-  const direct = userFetch || options.middleware?.length || (options as { [GENERAL_PATH]?: boolean })[GENERAL_PATH]
-    ? undefined
-    : directSender(baseUrl, origin, authHeader, token);
-  const general = onFirstNeed(() => import("./general.js").then(({ generalSender }) => generalSender(connection)));
+  const generalPath = Boolean(userFetch || options.middleware?.length || (options as { [GENERAL_PATH]?: boolean })[GENERAL_PATH]);
 
-  const send: Send = async (operation, call) => {
-    validateTransportOptions(call ?? {});
+  const accountOf = (call: CallOptions | undefined): number => {
     const accountId = call?.accountId ?? defaultAccountId;
     if (accountId === undefined) {
       throw new ValidationError("accountId", "is required: give it to createChatwootClient or to this call");
     }
-    const account = validateId("accountId", accountId);
-    const signal = call?.signal;
-    const { method, path, query, body, multipart = false } = operation;
-    const pathParams = { account_id: account, ...operation.params };
-    const line = () => `${method} ${fillPath(path, pathParams)}`;
-    return withRetries(
-      () => withTimeout(call?.timeoutMs ?? timeoutMs, signal, async (attemptSignal) => {
-        try {
-          const request: PreparedRequest = { method, path, pathParams, query, body, signal: attemptSignal };
-          const outcome = await logged(logger, line, () =>
-            direct && !multipart ? direct(request) : general().then((send) => send({ ...request, multipart })));
-          return readOutcome(outcome, token, operation.emptyAnswer);
-        } catch (error) {
-          throw toChatwootError(error, origin);
-        }
-      }),
-      {
-        maxRetries: call?.maxRetries ?? maxRetries,
-        policy: operation.policy,
-        backoff,
-        signal,
-        onRetry: (error, retry, delayMs) => logger?.warn?.(`retry ${retry} in ${Math.round(delayMs)} ms after ${(error as Error).name}`),
-      },
-    );
+    return validateId("accountId", accountId);
   };
 
+  /** The whole pipeline for one token: the client's, and the lookup token's for reconciling lists. */
+  const senderFor = (apiAccessToken: string): Send => {
+    const connection: ConnectionOptions = {
+      baseUrl, apiAccessToken, authHeader, allowInsecureHttp: options.allowInsecureHttp === true,
+      ...(userFetch ? { fetch: userFetch } : {}), middleware: [...(options.middleware ?? [])],
+    };
+    // Middleware and a fetch of your own see a real Request: they go through openapi-fetch. So does multipart.
+    const direct = generalPath ? undefined : directSender(baseUrl, origin, authHeader, apiAccessToken);
+    const general = onFirstNeed(() => import("./general.js").then(({ generalSender }) => generalSender(connection)), "the general request path");
+    return async (operation, call) => {
+      validateTransportOptions(call ?? {});
+      const account = accountOf(call);
+      const signal = call?.signal;
+      const { method, path, query, body, multipart = false } = operation;
+      const pathParams = { account_id: account, ...operation.params };
+      const line = () => `${method} ${fillPath(path, pathParams)}`;
+      return withRetries(
+        () => withTimeout(call?.timeoutMs ?? timeoutMs, signal, async (attemptSignal) => {
+          try {
+            const request: PreparedRequest = { method, path, pathParams, query, body, signal: attemptSignal };
+            const outcome = await logged(logger, line, () =>
+              direct && !multipart ? direct(request) : general().then((send) => send({ ...request, multipart })));
+            return readOutcome(outcome, secrets, operation);
+          } catch (error) {
+            throw toChatwootError(error, origin);
+          }
+        }),
+        {
+          maxRetries: call?.maxRetries ?? maxRetries,
+          policy: operation.policy,
+          backoff,
+          signal,
+          onRetry: (error, retry, delayMs) => logger?.warn?.(`retry ${retry} in ${Math.round(delayMs)} ms after ${(error as Error).name}`),
+        },
+      );
+    };
+  };
+
+  const send = senderFor(token);
+  const lookup = lookupToken ? senderFor(lookupToken) : send;
   const writes = options.maxConcurrentWrites === undefined ? unlimited : createLimiter(options.maxConcurrentWrites);
   const markers = watchMarkers(logger);
   const reconciler = onFirstNeed(() => import("./idempotency.js").then(({ createReconciler }) =>
-    createReconciler({ waitMs: backoff.initialMs * 2, resends: Math.max(2, maxRetries), markers })));
+    createReconciler({ waitMs: Math.min(backoff.initialMs * 2, settleMs), settleMs, markers })), "the reconciler of idempotent creates");
   const autoKeys = options.idempotencyKeys === "auto";
-  return Object.freeze({ messages: createMessages(send, { unsafeRetries: options.unsafeRetries === true, writes, reconciler, markers, autoKeys }) });
+  return Object.freeze({
+    messages: createMessages(send, {
+      unsafeRetries: options.unsafeRetries === true, writes, reconciler, markers, autoKeys, botId, maxRetries, accountOf, lookup,
+    }),
+  });
 }
 
 /** Typed data from a 2xx answer, a typed error from anything else. */
-function readOutcome<T>({ data, error, response }: RawOutcome, token: string, emptyAnswer?: object): T {
+function readOutcome<T>({ data, error, response }: RawOutcome, secrets: string[], { emptyAnswer, check }: Operation): T {
   if (!response.ok) {
-    throw errorFromResponse(response.status, redact(error, token) as ChatwootErrorBody, redactHeaders(response.headers, token));
+    throw errorFromResponse(response.status, redact(error, secrets) as ChatwootErrorBody, redactHeaders(response.headers, secrets));
   }
   const status = response.status;
   if ((data === undefined || data === "") && emptyAnswer) return { ...emptyAnswer } as T;
@@ -165,24 +208,42 @@ function readOutcome<T>({ data, error, response }: RawOutcome, token: string, em
   } catch (cause) {
     const type = response.headers.get("content-type") ?? "no content type";
     // Redact, then cut: cutting first could leave a token that straddles the cut partly visible.
-    throw new InvalidResponseError(status, `${status} answer is not JSON (${type}): ${(redact(data, token) as string).slice(0, 80)}`, { cause });
+    // The parser's own error quotes the text it choked on: it goes along redacted, never as it is.
+    throw new InvalidResponseError(status, `${status} answer is not JSON (${type}): ${(redact(data, secrets) as string).slice(0, 80)}`, {
+      cause: parseFailure(cause),
+    });
   }
   if (typeof value !== "object" || value === null) {
     throw new InvalidResponseError(status, `${status} answer is JSON but not an object`);
   }
+  const problem = check?.(value);
+  if (problem) throw new InvalidResponseError(status, `${status} ${problem}`);
   return value as T;
 }
 
-function redactHeaders(headers: Headers, token: string): Headers {
-  return new Headers([...headers].map(([name, value]): [string, string] => [name, redact(value, token) as string]));
+function redactHeaders(headers: Headers, secrets: string[]): Headers {
+  return new Headers([...headers].map(([name, value]): [string, string] => [name, redact(value, secrets) as string]));
 }
 
-/** A server (or a proxy) that echoes request headers must not put the token into our errors. */
-function redact(value: unknown, token: string): unknown {
-  if (typeof value === "string") return value.split(token).join("[redacted]");
-  if (Array.isArray(value)) return value.map((item) => redact(item, token));
+/** A server (or a proxy) that echoes request headers must not put a token into our errors. */
+function redact(value: unknown, secrets: string[]): unknown {
+  if (typeof value === "string") return secrets.reduce((text, secret) => text.split(secret).join("[redacted]"), value);
+  if (Array.isArray(value)) return value.map((item) => redact(item, secrets));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item, token)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item, secrets)]));
   }
   return value;
+}
+
+/**
+ * JSON.parse's SyntaxError quotes the text around where it failed, which can be part of an echoed
+ * token, too little of it for `redact` to find: the cause is a copy that quotes nothing of the
+ * answer, only where it failed.
+ */
+function parseFailure(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const where = /position \d+(?: \(line \d+ column \d+\))?/.exec(message)?.[0];
+  const copy = new (error instanceof SyntaxError ? SyntaxError : Error)(`the answer is not valid JSON${where ? ` (${where})` : ""}`);
+  copy.stack = `${copy.name}: ${copy.message}`; // the parser's stack is ours anyway, and starts with its message
+  return copy;
 }

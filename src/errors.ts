@@ -78,10 +78,10 @@ export class ConnectionError extends ChatwootError {
   readonly code: string | undefined;
   readonly requestSent: boolean;
 
-  constructor(message: string, code: string | undefined, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, code: string | undefined, options?: { cause?: unknown; requestSent?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.requestSent = !NEVER_SENT_CODES.has(code ?? "");
+    this.requestSent = options?.requestSent ?? !NEVER_SENT_CODES.has(code ?? "");
   }
 }
 

@@ -10,9 +10,9 @@ import type { Reconciler } from "./idempotency.js";
 import { withMarker, type MarkerWatch } from "./marker.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "./retry.js";
-import type { CreateMessageBody, ListMessagesQuery, Message, MessageList, UpdateMessageStatusRequest, paths } from "./types.js";
+import { MessageType, type CreateMessageBody, type ListMessagesQuery, type Message, type MessageList, type UpdateMessageStatusRequest, type paths } from "./types.js";
 import { ValidationError } from "./errors.js";
-import { validateCreateBody, validateId, validateIdempotencyKey, validateListQuery, validateStatusBody } from "./validate.js";
+import { validateCreateBody, validateId, validateIdempotencyKey, validateListQuery, validateStatusBody, validateTransportOptions } from "./validate.js";
 
 const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages" satisfies keyof paths;
 const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}" satisfies keyof paths;
@@ -29,8 +29,9 @@ export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M
 export interface MessagesResource {
   /**
    * Posts a message (or, with `private: true`, a note). Files in `attachments` send it as multipart.
-   * Not retried where it may have been posted, unless `unsafeRetries`; with an `idempotencyKey`, an
-   * ambiguous failure is reconciled: the message is looked for, and sent again only when absent.
+   * Not retried where it may have been posted, unless `unsafeRetries`; with an `idempotencyKey`, the
+   * conversation is looked at before the first send and after an ambiguous failure, and the
+   * message is sent (again) only when absent.
    */
   create(conversationId: number | string, body: CreateMessageBody, options?: CreateCallOptions): Promise<Answer<typeof MESSAGES, "post">>;
   /** One page, oldest first: the latest 20, or around the `before`/`after` message ids. */
@@ -58,16 +59,34 @@ export interface MessagesSettings {
   markers: MarkerWatch;
   /** `idempotencyKeys: "auto"`: a key for every create. */
   autoKeys: boolean;
+  /** Who posts: the marker's `by`. */
+  botId: string;
+  /** The client's maxRetries: a keyed create's resends unless the call gives its own. */
+  maxRetries: number;
+  /** The account a call is for (the call's, else the client's), checked. */
+  accountOf(options: CallOptions | undefined): number;
+  /** How reconciling lists: with the lookup token when the client has one. */
+  lookup: Send;
 }
 
-export function createMessages(send: Send, { unsafeRetries, writes, reconciler, markers, autoKeys }: MessagesSettings): MessagesResource {
+export function createMessages(send: Send, settings: MessagesSettings): MessagesResource {
+  const { unsafeRetries, writes, reconciler, markers, autoKeys, botId } = settings;
+  const listWith = (sender: Send, conversation_id: number, query: ListMessagesQuery | undefined, options: CallOptions | undefined) =>
+    sender<MessageList>({ method: "GET", path: MESSAGES, params: { conversation_id }, query, policy: retryIdempotent, check: hasPayload }, options);
+
   const messages: MessagesResource = {
     async create(conversationId, body, options) {
       const conversation_id = validateId("conversationId", conversationId);
       validateCreateBody(body);
-      const key = options?.idempotencyKey === undefined ? (autoKeys ? crypto.randomUUID() : undefined) : validateIdempotencyKey(options.idempotencyKey);
+      validateTransportOptions(options ?? {});
+      const given = options?.idempotencyKey === undefined ? undefined : validateIdempotencyKey(options.idempotencyKey);
+      const key = given ?? (autoKeys ? crypto.randomUUID() : undefined);
+      const anchor = options?.idempotencyAnchor === undefined ? undefined : validateId("options.idempotencyAnchor", options.idempotencyAnchor);
+      if (anchor !== undefined && key === undefined) {
+        throw new ValidationError("options.idempotencyAnchor", "needs an idempotencyKey (or the client's idempotencyKeys: \"auto\"): it says where to look for the key");
+      }
       // Every message this package posts carries the marker (the echo guard relies on it); a keyed one carries its key.
-      const marked = { ...body, content_attributes: withMarker(body.content_attributes, key) } as CreateMessageBody;
+      const marked = { ...body, content_attributes: withMarker(body.content_attributes, key, botId) } as CreateMessageBody;
       // A keyed create is never retried blindly: reconciling is what makes a second send safe.
       const unsafe = key === undefined && (options?.unsafeRetries ?? unsafeRetries);
       const post = () => writes(() => send<Message>({
@@ -80,14 +99,21 @@ export function createMessages(send: Send, { unsafeRetries, writes, reconciler, 
       }, options), options?.signal);
       if (key === undefined) {
         const message = await post();
-        markers.check(message, undefined);
+        markers.check(message, undefined, botId);
         return message;
       }
+      const account = settings.accountOf(options);
       return (await reconciler()).create({
-        scope: `${options?.accountId ?? ""}/${conversation_id}`,
+        scope: `${account}/${conversation_id}`,
+        account,
         key,
+        by: botId,
+        anchor,
+        fresh: given === undefined,
+        resends: options?.maxRetries ?? settings.maxRetries,
+        sent: { content: body.content, messageType: MessageType[typeName(body.message_type)], private: body.private === true },
         post,
-        list: (query) => messages.list(conversation_id, query, options),
+        list: (query) => listWith(settings.lookup, conversation_id, query, options),
         signal: options?.signal,
       });
     },
@@ -95,7 +121,7 @@ export function createMessages(send: Send, { unsafeRetries, writes, reconciler, 
     async list(conversationId, query, options) {
       const conversation_id = validateId("conversationId", conversationId);
       validateListQuery(query);
-      return send<MessageList>({ method: "GET", path: MESSAGES, params: { conversation_id }, query, policy: retryIdempotent }, options);
+      return listWith(send, conversation_id, query, options);
     },
 
     async *iterate(conversationId, query, options) {
@@ -130,6 +156,17 @@ export function createMessages(send: Send, { unsafeRetries, writes, reconciler, 
     },
   };
   return Object.freeze(messages);
+}
+
+/** "outgoing" -> "Outgoing": the REST list answers message_type as an integer. */
+function typeName(type: CreateMessageBody["message_type"]) {
+  const name = type ?? "outgoing";
+  return `${name[0]!.toUpperCase()}${name.slice(1)}` as keyof typeof MessageType;
+}
+
+/** A list answer must have its messages: anything else is an InvalidResponseError, never an empty conversation. */
+function hasPayload(value: object): string | undefined {
+  return Array.isArray((value as { payload?: unknown }).payload) ? undefined : "answer has no payload array of messages";
 }
 
 /** Files (not signed ids of uploads already made) make a create multipart. */

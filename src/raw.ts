@@ -12,13 +12,16 @@ import type { paths } from "./types.js";
 
 export function createRawClient(options: ConnectionOptions): Client<paths> {
   const { baseUrl, origin, token, authHeader } = checkConnection(options);
+  const middleware = options.middleware ?? [];
   const raw = createClient<paths>({
     baseUrl,
-    Request: LightRequest as unknown as typeof Request,
+    // Middleware gets a real Request (`new Request(request, init)` must work); without any, nobody
+    // sees it, and the stand-in saves building one.
+    Request: middleware.length ? Request : (LightRequest as unknown as typeof Request),
     fetch: sendWith(options.fetch, origin) as (request: Request) => Promise<Response>,
     redirect: "manual",
   });
   raw.use(authMiddleware(token, authHeader, origin));
-  for (const middleware of options.middleware ?? []) raw.use(middleware);
+  for (const each of middleware) raw.use(each);
   return raw;
 }

@@ -1,10 +1,10 @@
 /**
  * A Request that is only built when someone needs one. openapi-fetch constructs a WHATWG Request
  * for every call and hands it to fetch; in Node's fetch that construction alone costs about
- * 0.1 ms, a quarter of a loopback round trip. This stand-in carries the same fields for
- * middleware (url, method, headers, body, signal) and goes to fetch as (url, init); it turns
- * into a real Request on demand (clone(), json()...), and openapi-fetch's `instanceof Request`
- * checks accept both, so middleware that returns a real Request keeps working.
+ * 0.1 ms, a quarter of a loopback round trip. This stand-in carries the same fields (url,
+ * method, headers, body, signal) and goes to fetch as (url, init); it turns into a real Request on
+ * demand (clone(), json()...), and openapi-fetch's `instanceof Request` checks accept both. It is
+ * used only where no caller's middleware runs: middleware gets a real Request (raw.ts).
  */
 import { toChatwootError } from "./transport.js";
 

@@ -90,6 +90,35 @@ export function validateTransportOptions(options: CallOptionsInput, prefix = "op
   }
 }
 
+/** `backoff`: each delay given must be a number of milliseconds (a `NaN` from `Number(process.env.X)` is refused). */
+export function validateBackoff(backoff: unknown): Record<string, number> {
+  if (backoff === undefined) return {};
+  const given = requireObject("options.backoff", backoff);
+  for (const name of ["initialMs", "maxMs", "maxRetryAfterMs"]) {
+    const value = given[name];
+    if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMEOUT_MS)) {
+      throw new ValidationError(`options.backoff.${name}`, `must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${show(value)}`);
+    }
+  }
+  return given as Record<string, number>;
+}
+
+/** `settleMs`: how long a keyed create's ambiguous failure is given to show up in the list. */
+export function validateSettleMs(value: unknown): number {
+  if (!(typeof value === "number" && value >= 0 && value <= MAX_TIMEOUT_MS)) {
+    throw new ValidationError("options.settleMs", `must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** `botId`: stored in every message's marker, compared by the echo guard. */
+export function validateBotId(value: unknown, parameter = "options.botId"): string {
+  if (typeof value !== "string" || !/^[\x21-\x7e]{1,100}$/.test(value)) {
+    throw new ValidationError(parameter, `must be 1 to 100 printable ASCII characters without spaces, got ${show(value)}`);
+  }
+  return value;
+}
+
 export function validateListQuery(query: unknown): void {
   const q = requireObject("query", query ?? {});
   if (q.before !== undefined) validateId("query.before", q.before);

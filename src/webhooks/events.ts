@@ -2,7 +2,7 @@
  * Events by name: a handler per event, typed with that event's payload from the spec, and the
  * echo guard that keeps a bot from answering itself.
  */
-import { markOf } from "../marker.js";
+import { DEFAULT_BOT_ID, markOf } from "../marker.js";
 import type { WebhookEvent } from "../types.js";
 import type { EventHandler, WebhookDelivery } from "./queue.js";
 
@@ -20,10 +20,17 @@ export function routeEvents(on: EventHandlers): EventHandler {
 }
 
 /**
- * Whether a message event is about a message this package posted (it carries the
- * `chatwoot_messages_key` marker). A server that drops custom content attributes (before 2025)
- * keeps no marker, so there this is always false.
+ * Whether an event is this bot's own message coming back: `message_created` of an outgoing or
+ * template message (a private note included) that carries this package's marker with this bot's
+ * `botId` (the client's; default "chatwoot-messages"). Answering it would loop. Everything else
+ * is not "own": `message_updated` (a contact's pick in an input_select, a form, a CSAT, arrives
+ * as an update of the bot's own message; so does a delivery that `failed`), an incoming message
+ * posted through this package (a relay), another bot's message. A server that drops custom
+ * content attributes (before 2025) keeps no marker, so there this is always false.
  */
-export function isOwnMessage(event: WebhookEvent): boolean {
-  return (event.event === "message_created" || event.event === "message_updated") && markOf(event) !== undefined;
+export function isOwnMessage(event: WebhookEvent, { botId = DEFAULT_BOT_ID }: { botId?: string } = {}): boolean {
+  if (event.event !== "message_created") return false;
+  const type: unknown = event.message_type;
+  if (type !== "outgoing" && type !== "template" && type !== 1 && type !== 3) return false;
+  return markOf(event)?.by === botId;
 }

@@ -12,6 +12,7 @@
  * A known duplicate is answered 200 and not run again.
  */
 import { ValidationError } from "../errors.js";
+import { validateBotId } from "../validate.js";
 import type { WebhookEvent } from "../types.js";
 import { DEFAULT_MAX_BODY_BYTES, readLimited } from "./body.js";
 import { dedupeKey, memoryDeliveryStore, type DeliveryStore } from "./dedupe.js";
@@ -24,8 +25,10 @@ export interface WebhookHandlerOptions extends Pick<VerifyWebhookOptions, "secre
   onEvent?: EventHandler;
   /** A handler per event name, typed by event (no queue; with one, `queue.work(routeEvents({...}))`). Events without one are acknowledged and skipped. */
   on?: EventHandlers;
-  /** Also deliver message events about messages this package posted (the echo guard drops them). Default false. */
+  /** Also deliver `message_created` of this bot's own messages (the echo guard drops them). Default false. */
   includeOwnMessages?: boolean;
+  /** The `botId` the client posts with: its own messages are the ones the echo guard drops. Default "chatwoot-messages". */
+  botId?: string;
   /** Store deliveries here and answer; workers run them (`queue.work(onEvent)`). */
   queue?: WebhookQueue;
   /** Where a failing `onEvent` (or store) is reported. Default: console.error (a lost event should not be silent). */
@@ -51,6 +54,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const maxBodyBytes = positive("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
   const deadlineMs = positive("deadlineMs", options.deadlineMs, 4_000);
   const { queue, on } = options;
+  const botId = options.botId === undefined ? undefined : validateBotId(options.botId, "botId");
   if (queue && (options.onEvent || on)) {
     throw new ValidationError(options.onEvent ? "onEvent" : "on", "goes to queue.work() when a queue is given: workers run it (queue.work(routeEvents({...})) for handlers by event)");
   }
@@ -82,7 +86,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return answer(error.reason === "invalid_body" ? 400 : 401, { error: error.message });
     }
     // The echo guard: a bot's own replies come back as message_created; answering them would loop.
-    if (!options.includeOwnMessages && isOwnMessage(event)) return answer(200, { skipped: "own message" });
+    if (!options.includeOwnMessages && isOwnMessage(event, { botId })) return answer(200, { skipped: "own message" });
     const deliveryId = header(request.headers, "x-chatwoot-delivery");
     const key = dedupeKey(event, deliveryId);
 

@@ -7,30 +7,31 @@ import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionError, InvalidResponseError, ServerError, TimeoutError, type ChatwootClient } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
-import { json, message, startServer, text, type TestServer } from "../helpers/http-server.js";
+import { message, startServer, text, type TestServer } from "../helpers/http-server.js";
 
-const body = JSON.stringify(message(77));
-type Fault = (response: ServerResponse, attempt: number) => void;
+// What a good answer would be: a message to a create, a page of messages to a list.
+const bodies = { POST: JSON.stringify(message(77)), GET: JSON.stringify({ meta: {}, payload: [message(77)] }) };
+type Fault = (response: ServerResponse, attempt: number, body: string) => void;
 
 const faults: Record<string, Fault> = {
-  "reset mid-response": (response) => {
+  "reset mid-response": (response, _attempt, body) => {
     response.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) });
     response.write(body.slice(0, 20));
     setTimeout(() => response.socket?.destroy(), 10);
   },
-  "body shorter than its content-length, then a clean close": (response) => {
+  "body shorter than its content-length, then a clean close": (response, _attempt, body) => {
     response.writeHead(200, { "content-type": "application/json", "content-length": String(body.length + 50) });
     response.write(body);
     setTimeout(() => response.socket?.end(), 10);
   },
-  "truncated JSON": (response) => text(response, 200, body.slice(0, 30), "application/json"),
+  "truncated JSON": (response, _attempt, body) => text(response, 200, body.slice(0, 30), "application/json"),
   "malformed JSON": (response) => text(response, 200, "{id: 77, 'content': }", "application/json"),
   "HTML 502 from a proxy": (response) => text(response, 502, "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>", "text/html"),
   "200 with an HTML page": (response) => text(response, 200, "<!doctype html><title>Sign in to Wi-Fi</title>", "text/html"),
-  "200 with a wrong content type but a JSON message": (response) => text(response, 200, body, "text/html; charset=utf-8"),
+  "200 with a wrong content type but a JSON message": (response, _attempt, body) => text(response, 200, body, "text/html; charset=utf-8"),
   "never answers": () => undefined,
-  "429 without Retry-After, then success": (response, attempt) =>
-    attempt === 0 ? text(response, 429, "Retry later\n") : json(response, 200, message(77)),
+  "429 without Retry-After, then success": (response, attempt, body) =>
+    attempt === 0 ? text(response, 429, "Retry later\n") : text(response, 200, body, "application/json"),
 };
 
 type Expectation = { error?: new (...args: never[]) => Error; createRequests: number; listRequests: number };
@@ -54,7 +55,7 @@ beforeAll(async () => {
     const [, , name, run] = request.url.split("/").map(decodeURIComponent);
     const attempt = attempts.get(run!) ?? 0;
     attempts.set(run!, attempt + 1);
-    faults[name!]!(response, attempt);
+    faults[name!]!(response, attempt, request.method === "GET" ? bodies.GET : bodies.POST);
   });
 });
 afterAll(() => server.close());
@@ -82,7 +83,7 @@ describe.each(Object.keys(faults))("%s", (name) => {
     const [client, sent] = clientForFault(name);
     const outcome = await client.messages.list(42).then((m) => m, (e: unknown) => e);
     if (expectation.error) expect(outcome).toBeInstanceOf(expectation.error);
-    else expect(outcome).toMatchObject({ id: 77 });
+    else expect(outcome).toMatchObject({ payload: [{ id: 77 }] });
     expect(sent()).toBe(expectation.listRequests);
   });
 });

@@ -3,7 +3,7 @@
  * network can: exactly one message per key, and every call resolves with it.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ConnectionError, ServerError, TimeoutError, UnknownOutcomeError, ValidationError, type Message } from "../../src/index.js";
+import { ConnectionError, InvalidResponseError, ServerError, TimeoutError, UnknownOutcomeError, ValidationError, type Message } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
 import { FAULTS, startFakeChatwoot, type FakeChatwootOptions } from "../helpers/fake-chatwoot.js";
 
@@ -77,6 +77,7 @@ describe("idempotencyKey", () => {
     expect(error).toMatchObject({ requestSent: true, idempotencyKey: "bot-2" });
     expect((error as Error).cause).toBeInstanceOf(ServerError);
     expect(chatwoot.postsOf("bot-2")).toBe(1);
+    expect(chatwoot.lists()).toBe(1); // the refusal is the token's: not asked again in that account
   });
 
   it("a server that drops the marker is noticed from a create's answer; later ambiguous failures are UnknownOutcomeError", async () => {
@@ -96,7 +97,7 @@ describe("idempotencyKey", () => {
     const error = await clientFor(chatwoot.url, options).messages.create(42, { content: "plain" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(chatwoot.posts()).toBe(1);
-    expect(chatwoot.messages[0]!.content_attributes).toEqual({ chatwoot_messages_key: true }); // still marked, for the echo guard
+    expect(chatwoot.messages[0]!.content_attributes).toEqual({ chatwoot_messages_key: true, chatwoot_messages_by: "chatwoot-messages" }); // still marked, for the echo guard
   });
 
   it('idempotencyKeys: "auto" gives every create a key, so a 502 after commit is reconciled', async () => {
@@ -119,6 +120,144 @@ describe("idempotencyKey", () => {
   it.each([["", "empty"], ["a b", "a space"], ["x".repeat(201), "too long"], [42, "a number"]])("refuses the key %j (%s) before sending", async (key: unknown, _why: string) => {
     const chatwoot = await fake();
     await expect(clientFor(chatwoot.url).messages.create(42, { content: "x" }, { idempotencyKey: key as string })).rejects.toBeInstanceOf(ValidationError);
+    expect(chatwoot.posts()).toBe(0);
+  });
+});
+
+/** Resolves on the fake's next commit: the moment a create has certainly reached the server. */
+const committed = (chatwoot: { events: import("node:events").EventEmitter }) => new Promise<void>((resolve) => chatwoot.events.once("commit", () => resolve()));
+
+describe("the server's list is the only truth", () => {
+  it("a job retried on another, warm worker (which answered in that conversation before) finds the first worker's send", async () => {
+    const chatwoot = await fake({ fault: (key, nth) => (key === "reply-2" && nth === 1 ? "late-after-commit" : "ok") });
+    const workerB = clientFor(chatwoot.url, options);
+    await workerB.messages.create(42, { content: "earlier answer" }, { idempotencyKey: "reply-1" });
+    // Worker A sends, and dies before its job is acknowledged: its call never completes.
+    const death = new AbortController();
+    void committed(chatwoot).then(() => death.abort());
+    const workerA = clientFor(chatwoot.url, { ...options, timeoutMs: 60_000 });
+    await expect(workerA.messages.create(42, { content: "answer" }, { idempotencyKey: "reply-2", signal: death.signal })).rejects.toThrow();
+    const retried = await workerB.messages.create(42, { content: "answer" }, { idempotencyKey: "reply-2" });
+    expect(chatwoot.postsOf("reply-2")).toBe(1);
+    expect(retried.id).toBe(chatwoot.messages.at(-1)!.id);
+  });
+
+  it("an abort after sending leaves the key \"maybe sent\": the same client's retry looks first", async () => {
+    const chatwoot = await fake({ fault: (key, nth) => (key === "k-abort" && nth === 1 ? "late-after-commit" : "ok") });
+    const client = clientFor(chatwoot.url, { ...options, timeoutMs: 60_000 });
+    await client.messages.create(42, { content: "warm" }, { idempotencyKey: "warm-up" }).catch(() => undefined);
+    const abort = new AbortController();
+    void committed(chatwoot).then(() => abort.abort());
+    await expect(client.messages.create(42, { content: "x" }, { idempotencyKey: "k-abort", signal: abort.signal })).rejects.toThrow();
+    const again = await client.messages.create(42, { content: "x" }, { idempotencyKey: "k-abort" });
+    expect(chatwoot.postsOf("k-abort")).toBe(1);
+    expect(again.content_attributes).toMatchObject({ chatwoot_messages_key: "k-abort" });
+  });
+
+  it("one caller's abort never fails another caller's create with the same key", async () => {
+    const chatwoot = await fake({ fault: (_key, nth) => (nth === 1 ? "late-after-commit" : "ok") });
+    const client = clientFor(chatwoot.url, { ...options, timeoutMs: 60_000 });
+    const abort = new AbortController();
+    void committed(chatwoot).then(() => abort.abort());
+    const [first, second] = await Promise.allSettled([
+      client.messages.create(42, { content: "x" }, { idempotencyKey: "shared", signal: abort.signal }),
+      client.messages.create(42, { content: "x" }, { idempotencyKey: "shared" }),
+    ]);
+    expect(first.status).toBe("rejected");
+    expect(second).toMatchObject({ status: "fulfilled", value: { id: chatwoot.messages[0]!.id } });
+    expect(chatwoot.postsOf("shared")).toBe(1);
+  });
+
+  it("the same key in another conversation or account is another key: each posts its own message", async () => {
+    const chatwoot = await fake();
+    const client = clientFor(chatwoot.url, options);
+    const a = await client.messages.create(42, { content: "a" }, { idempotencyKey: "same" });
+    const b = await client.messages.create(43, { content: "b" }, { idempotencyKey: "same" });
+    const c = await client.messages.create(42, { content: "c" }, { idempotencyKey: "same", accountId: 2 });
+    expect(new Set([a.id, b.id, c.id]).size).toBe(3);
+    expect(chatwoot.messages.map((m) => [m.account_id, m.conversation_id, m.content])).toEqual([[1, 42, "a"], [1, 43, "b"], [2, 42, "c"]]);
+  });
+
+  it("a 2xx list without payload is an InvalidResponseError, nothing is sent, and the next call lists again", async () => {
+    const chatwoot = await fake({ listFault: (nth) => (nth === 1 ? "no-payload" : "ok") });
+    const client = clientFor(chatwoot.url, options);
+    await expect(client.messages.create(42, { content: "x" }, { idempotencyKey: "odd" })).rejects.toBeInstanceOf(InvalidResponseError);
+    expect(chatwoot.posts()).toBe(0);
+    await expect(client.messages.create(42, { content: "x" }, { idempotencyKey: "odd" })).resolves.toMatchObject({ content: "x" });
+    expect(chatwoot.postsOf("odd")).toBe(1);
+    await expect(client.messages.list(42)).resolves.toMatchObject({ payload: [{ content: "x" }] });
+  });
+
+  it("a server that commits after the first look (Rails finishing a request the client gave up on) gets no second send", async () => {
+    const chatwoot = await fake({ fault: (_key, nth) => (nth === 1 ? "502-commit-after-next-list" : "ok") });
+    const message = await clientFor(chatwoot.url, options).messages.create(42, { content: "slow" }, { idempotencyKey: "slow-1" });
+    expect(chatwoot.messages).toHaveLength(1);
+    expect(message.id).toBe(chatwoot.messages[0]!.id);
+    expect(chatwoot.postsOf("slow-1")).toBe(1);
+  });
+
+  it("per-call maxRetries bounds a keyed create's sends", async () => {
+    const chatwoot = await fake({ fault: () => "503-before-commit" });
+    const client = clientFor(chatwoot.url, options); // maxRetries 2
+    await expect(client.messages.create(42, { content: "x" }, { idempotencyKey: "none", maxRetries: 0 })).rejects.toBeInstanceOf(UnknownOutcomeError);
+    expect(chatwoot.postsOf("none")).toBe(1);
+    await expect(client.messages.create(42, { content: "x" }, { idempotencyKey: "one", maxRetries: 1 })).rejects.toBeInstanceOf(UnknownOutcomeError);
+    expect(chatwoot.postsOf("one")).toBe(2);
+  });
+
+  it("an anchor: the key is found among all the messages after it, past the latest page and across pages of 100", async () => {
+    const chatwoot = await fake();
+    const question = chatwoot.incoming(42, "where is my order?");
+    for (let i = 0; i < 105; i++) chatwoot.incoming(42, `chatter ${i}`);
+    const first = await clientFor(chatwoot.url, options).messages.create(42, { content: "here" }, { idempotencyKey: `reply-${question.id}`, idempotencyAnchor: question.id });
+    for (let i = 0; i < 25; i++) chatwoot.incoming(42, `more ${i}`);
+    const listsBefore = chatwoot.lists();
+    const again = await clientFor(chatwoot.url, options).messages.create(42, { content: "here" }, { idempotencyKey: `reply-${question.id}`, idempotencyAnchor: question.id });
+    expect(again.id).toBe(first.id);
+    expect(chatwoot.postsOf(`reply-${question.id}`)).toBe(1);
+    expect(chatwoot.lists() - listsBefore).toBe(2); // 100 after the anchor, then the rest
+  });
+
+  it("what it costs: one list before the first send of a caller's key, none for an automatic key", async () => {
+    const chatwoot = await fake();
+    await clientFor(chatwoot.url, options).messages.create(42, { content: "given" }, { idempotencyKey: "given-1" });
+    expect(chatwoot.lists()).toBe(1);
+    await clientFor(chatwoot.url, { ...options, idempotencyKeys: "auto" }).messages.create(42, { content: "auto" });
+    expect(chatwoot.lists()).toBe(1);
+    expect(chatwoot.posts()).toBe(2);
+  });
+
+  it("a bot token with a lookupToken: lists go with the lookup token, and an ambiguous failure is reconciled", async () => {
+    const chatwoot = await fake({ botToken: true, userTokens: ["user-token-123"], fault: (_key, nth) => (nth === 1 ? "502-after-commit" : "ok") });
+    const client = clientFor(chatwoot.url, { ...options, lookupToken: "user-token-123" });
+    const message = await client.messages.create(42, { content: "sure" }, { idempotencyKey: "bot-3" });
+    expect(message.id).toBe(chatwoot.messages[0]!.id);
+    expect(chatwoot.postsOf("bot-3")).toBe(1);
+  });
+
+  it("a server that drops the marker is noticed on the first ambiguous create of a fresh process: UnknownOutcomeError, sent once", async () => {
+    const chatwoot = await fake({ dropsMarker: true, fault: (_key, nth) => (nth === 1 ? "drop-after-commit" : "ok") });
+    const question = chatwoot.incoming(42, "hi");
+    const error = await clientFor(chatwoot.url, options).messages
+      .create(42, { content: "hello" }, { idempotencyKey: "fresh-1", idempotencyAnchor: question.id })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownOutcomeError);
+    expect((error as Error).message).toContain("drop the marker");
+    expect(chatwoot.posts()).toBe(1);
+  });
+
+  it("a contact's message with the same text is not taken for ours with its marker dropped: the create is re-sent once absent", async () => {
+    const chatwoot = await fake({ fault: (_key, nth) => (nth === 1 ? "503-before-commit" : "ok") });
+    chatwoot.incoming(42, "ok");
+    const reply = await clientFor(chatwoot.url, options).messages.create(42, { content: "ok" }, { idempotencyKey: "ok-1" });
+    expect(chatwoot.postsOf("ok-1")).toBe(2);
+    expect(chatwoot.messages.map((m) => [m.message_type, m.content])).toEqual([[0, "ok"], [1, "ok"]]);
+    expect(reply.id).toBe(chatwoot.messages[1]!.id);
+  });
+
+  it("an anchor without a key is refused before sending", async () => {
+    const chatwoot = await fake();
+    await expect(clientFor(chatwoot.url).messages.create(42, { content: "x" }, { idempotencyAnchor: 5 })).rejects.toBeInstanceOf(ValidationError);
     expect(chatwoot.posts()).toBe(0);
   });
 });

@@ -40,7 +40,7 @@ describe("create with files", () => {
     expect(form.get("private")).toBe("true");
     expect(form.get("echo_id")).toBe("e-1");
     // The caller's attributes and this package's marker, as one JSON field.
-    expect(JSON.parse(form.get("content_attributes") as string)).toEqual({ in_reply_to: 1228, chatwoot_messages_key: true });
+    expect(JSON.parse(form.get("content_attributes") as string)).toEqual({ in_reply_to: 1228, chatwoot_messages_key: true, chatwoot_messages_by: "chatwoot-messages" });
     expect(form.has("attachments")).toBe(false);
     const parts = form.getAll("attachments[]");
     expect(parts).toHaveLength(5);
@@ -64,13 +64,13 @@ describe("create with files", () => {
 
   it("content_attributes given as a JSON string is parsed, merged with the marker (and key), and sent back as a string", async () => {
     const chatwoot = await startServer((request, response) =>
-      request.method === "GET" ? json(response, 200, { payload: [] }) : json(response, 200, { ...message(8), content_attributes: { chatwoot_messages_key: "reply-7" } }),
+      request.method === "GET" ? json(response, 200, { payload: [] }) : json(response, 200, { ...message(8), content_attributes: { chatwoot_messages_key: "reply-7", chatwoot_messages_by: "chatwoot-messages" } }),
     );
     try {
       await clientFor(chatwoot.url).messages.create(42, { content_attributes: JSON.stringify({ in_reply_to: 7 }), attachments: [new File(["x"], "x.txt")] }, { idempotencyKey: "reply-7" });
       const form = await formOf(chatwoot.requests.at(-1)!);
       expect(form.get("content_attributes")).toBeTypeOf("string");
-      expect(JSON.parse(form.get("content_attributes") as string)).toEqual({ in_reply_to: 7, chatwoot_messages_key: "reply-7" });
+      expect(JSON.parse(form.get("content_attributes") as string)).toEqual({ in_reply_to: 7, chatwoot_messages_key: "reply-7", chatwoot_messages_by: "chatwoot-messages" });
     } finally {
       await chatwoot.close();
     }
@@ -80,7 +80,7 @@ describe("create with files", () => {
     await clientFor(server.url).messages.create(42, { content: "hi", attachments: ["signed-1"] });
     const request = server.requests.at(-1)!;
     expect(request.headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(request.body.toString())).toEqual({ content: "hi", attachments: ["signed-1"], content_attributes: { chatwoot_messages_key: true } });
+    expect(JSON.parse(request.body.toString())).toEqual({ content: "hi", attachments: ["signed-1"], content_attributes: { chatwoot_messages_key: true, chatwoot_messages_by: "chatwoot-messages" } });
   });
 
   it("a retried multipart create (429) sends the whole form again", async () => {

@@ -12,9 +12,9 @@ afterEach(async () => {
 
 /** A server answering `failures` times with `status`, then 200 with a message. */
 async function failingThenOk(failures: number, status: number, headers: Record<string, string> = {}) {
-  const server = await startServer((_request, response, index) => {
+  const server = await startServer((request, response, index) => {
     if (index < failures) text(response, status, "nope", "text/plain", headers);
-    else json(response, 200, message(7));
+    else json(response, 200, request.method === "GET" ? { meta: {}, payload: [message(7)] } : message(7));
   });
   servers.push(server);
   return server;
@@ -22,7 +22,7 @@ async function failingThenOk(failures: number, status: number, headers: Record<s
 
 const call = {
   create: (url: string, options = {}) => clientFor(url, options).messages.create(42, { content: "hi" }),
-  list: (url: string, options = {}) => clientFor(url, options).messages.list(42),
+  list: (url: string, options = {}) => clientFor(url, options).messages.list(42).then((page) => page.payload[0]),
   updateStatus: (url: string, options = {}) => clientFor(url, options).messages.updateStatus(42, 7, { status: "read" }),
   delete: (url: string, options = {}) => clientFor(url, options).messages.delete(42, 7),
 };

@@ -59,6 +59,32 @@ describe("the token never leaks", () => {
     }
   });
 
+  it("no part of it in the cause chain of a non-JSON 2xx body, util.inspect included (JSON.parse quotes what it choked on)", async () => {
+    const pieces = Array.from({ length: TOKEN.length - 5 }, (_, i) => TOKEN.slice(i, i + 6));
+    for (const pad of [0, 1, 3, 8]) {
+      const error = await clientFor(server.url, { maxRetries: 0, middleware: [routeTo(`pad-${pad}`)] }).messages.delete(42, 1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+      const views = [inspect(error, { depth: 10, showHidden: true }), String((error as Error).cause), ((error as Error).cause as Error).stack ?? ""].join("\n");
+      expect(pieces.filter((piece) => views.includes(piece)), `token at offset ${pad}`).toEqual([]);
+    }
+  });
+
+  it("nor any part of the lookupToken, which reconciling lists carry", async () => {
+    const lookupToken = "lookup_77aa88bb99ccSECRET";
+    const echoing = await startServer((request, response) => json(response, 500, { error: JSON.stringify(request.headers) }));
+    try {
+      const client = clientFor(echoing.url, { maxRetries: 0, lookupToken });
+      const error = await client.messages.create(42, { content: "x" }, { idempotencyKey: "k-1" }).catch((e: unknown) => e);
+      expect(echoing.requests.map((request) => [request.method, request.headers.api_access_token])).toEqual([["GET", lookupToken]]);
+      expectNoToken(error);
+      const e = error as Error;
+      for (const view of [e.message, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })]) expect(view).not.toContain(lookupToken.slice(0, 12));
+    } finally {
+      await echoing.close();
+    }
+  });
+
   it("not from a ConnectionError", async () => {
     const port = await closedPort();
     expectNoToken(await clientFor(`http://127.0.0.1:${port}`, { maxRetries: 0 }).messages.list(1).catch((e: unknown) => e));

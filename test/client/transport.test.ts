@@ -108,10 +108,30 @@ describe("authentication header", () => {
   });
 
   it("openapi-fetch middleware given in options runs on every request", async () => {
-    const target = await server((_request, response) => json(response, 200, message(1)));
+    const target = await server((_request, response) => json(response, 200, { meta: {}, payload: [] }));
     const client = clientFor(target.url, { middleware: [{ onRequest: ({ request }) => { request.headers.set("x-trace", "t-1"); } }] });
     await client.messages.list(42);
     expect(target.requests[0]!.headers["x-trace"]).toBe("t-1");
+  });
+
+  it("middleware gets a real Request: new Request(request, init) works, on the client and on createRawClient", async () => {
+    const target = await server((_request, response) => json(response, 200, message(1)));
+    const rewrap: Middleware = {
+      onRequest: ({ request }) => {
+        expect(request).toBeInstanceOf(Request);
+        const headers = new Headers(request.headers);
+        headers.set("x-rewrapped", "yes");
+        return new Request(request, { headers });
+      },
+    };
+    await clientFor(target.url, { middleware: [rewrap] }).messages.delete(42, 1);
+    await rawFor(target.url, { middleware: [rewrap] }).DELETE("/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}", {
+      params: { path: { account_id: 1, conversation_id: 42, message_id: 1 } },
+    });
+    expect(target.requests.map((request) => [request.method, request.headers["x-rewrapped"], request.headers.api_access_token])).toEqual([
+      ["DELETE", "yes", TOKEN],
+      ["DELETE", "yes", TOKEN],
+    ]);
   });
 });
 

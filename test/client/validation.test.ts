@@ -6,7 +6,7 @@ import { json, message, startServer, type TestServer } from "../helpers/http-ser
 let server: TestServer;
 let client: ChatwootClient;
 beforeAll(async () => {
-  server = await startServer((_request, response) => json(response, 200, message(1)));
+  server = await startServer((request, response) => json(response, 200, request.method === "GET" ? { meta: {}, payload: [message(1)] } : message(1)));
   client = clientFor(server.url);
 });
 afterAll(() => server.close());
@@ -112,6 +112,13 @@ describe("bad client options are refused at construction", () => {
     ["options.timeoutMs", { timeoutMs: 0 }],
     ["options.maxConcurrentWrites", { maxConcurrentWrites: 0 }],
     ["authHeader", { authHeader: "Authorization" }],
+    ["options.backoff.initialMs", { backoff: { initialMs: Number.NaN } }],
+    ["options.backoff.maxMs", { backoff: { maxMs: -1 } }],
+    ["options.backoff.maxRetryAfterMs", { backoff: { maxRetryAfterMs: "60000" } }],
+    ["options.backoff", { backoff: 500 }],
+    ["options.settleMs", { settleMs: Number.NaN }],
+    ["options.botId", { botId: "my bot" }],
+    ["lookupToken", { lookupToken: "abc\ndef" }],
   ])("%s", (parameter, options) => {
     expect(() => clientFor(server.url, loose(options))).toThrow(expect.objectContaining({ name: "ValidationError", parameter }));
   });

@@ -14,6 +14,7 @@ export function clientFor(baseUrl: string, options: Partial<ChatwootClientOption
     apiAccessToken: TOKEN,
     accountId: 1,
     backoff: { initialMs: 5, maxMs: 20, maxRetryAfterMs: 2_000 },
+    settleMs: 30, // tests make slow commits happen on events, not by waiting
     ...options,
     ...(requestPath === "general" ? { [GENERAL_PATH]: true } : {}),
   } as ChatwootClientOptions);

@@ -1,16 +1,22 @@
 /**
  * A fake Chatwoot on 127.0.0.1 that keeps the messages it is sent (content_attributes included, as
- * current servers do) and lists them as the real one does (`after`: up to 100 ascending; no cursor:
- * the latest 20). Each create can be answered with a fault, chosen by `fault(key, nth)` from the
- * create's idempotency key and how many times that key was posted: committed and then the
- * connection dropped, answered only after the client gave up, 502 after committing, 503 or a
- * dropped connection before committing.
+ * current servers do), per account and conversation, with one global id sequence that only grows,
+ * and lists them as the real one does (`after`: up to 100 ascending; no cursor: the latest 20).
+ * Each create can be answered with a fault, chosen by `fault(key, nth)` from the create's
+ * idempotency key and how many times that key was posted: committed and then the connection
+ * dropped, answered only after the client gave up, 502 after committing, 503 or a dropped
+ * connection before committing, or 502 at once and committed only after the next list of that
+ * conversation has been answered (Rails finishing a request the client gave up on). Each list can
+ * be answered with a fault too, by `listFault(nth)`.
  */
+import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export const FAULTS = ["ok", "drop-after-commit", "late-after-commit", "502-after-commit", "503-before-commit", "drop-before-commit"] as const;
-export type Fault = (typeof FAULTS)[number];
+export type Fault = (typeof FAULTS)[number] | "502-commit-after-next-list";
+/** A list answered 401 (a bot token), 200 without `payload`, or 500. */
+export type ListFault = "ok" | "401" | "no-payload" | "500";
 
 export interface StoredMessage {
   id: number;
@@ -22,8 +28,11 @@ export interface StoredMessage {
 
 export interface FakeChatwootOptions {
   fault?: (key: string | undefined, nth: number) => Fault;
-  /** An agent bot's token: every list answers 401. */
+  /** By the list's number, from 1, over the fake's life. */
+  listFault?: (nth: number) => ListFault;
+  /** An agent bot's token: every list answers 401, but with one of `userTokens`. */
   botToken?: boolean;
+  userTokens?: string[];
   /** An old server that keeps only the content attributes it knows. */
   dropsMarker?: boolean;
 }
@@ -31,25 +40,47 @@ export interface FakeChatwootOptions {
 export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
   const messages: StoredMessage[] = [];
   const posts = new Map<string, number>();
+  const events = new EventEmitter(); // "commit" (message): a create was stored
+  // Creates the server goes on with after answering: committed once the next list here is answered.
+  const pending = new Map<string, Array<() => void>>();
   let postCount = 0;
-  let nextId = 1000;
+  let listCount = 0;
+  // Above the spec's example ids, which tests use as anchors: a message created later has a larger id.
+  let nextId = 10_000;
+  const store = (message: Omit<StoredMessage, "id">): StoredMessage => {
+    const stored = { id: ++nextId, ...message } as StoredMessage;
+    messages.push(stored);
+    events.emit("commit", stored);
+    return stored;
+  };
 
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? "/", "http://fake");
-    const conversation = Number(/\/conversations\/(\d+)\/messages/.exec(url.pathname)?.[1]);
+    const [, account, conversation] = (/\/accounts\/(\d+)\/conversations\/(\d+)\/messages/.exec(url.pathname) ?? []).map(Number);
+    const where = `${account}/${conversation}`;
     const send = (status: number, body: unknown) => {
       response.writeHead(status, { "content-type": "application/json" });
       response.end(JSON.stringify(body));
     };
 
     if (request.method === "GET") {
-      if (options.botToken) return send(401, { error: "Access to this endpoint is not authorized for bots" });
-      const mine = messages.filter((message) => message.conversation_id === conversation);
+      listCount++;
+      const listFault = options.listFault?.(listCount) ?? "ok";
+      const token = String(request.headers["api_access_token"] ?? request.headers["api-access-token"] ?? "");
+      const bot = options.botToken && !options.userTokens?.includes(token);
+      if (bot || listFault === "401") return send(401, { error: "Access to this endpoint is not authorized for bots" });
+      if (listFault === "500") return send(500, { error: "Internal Server Error" });
+      if (listFault === "no-payload") return send(200, { meta: {} });
+      const mine = messages.filter((message) => message.account_id === account && message.conversation_id === conversation);
       const after = url.searchParams.get("after");
       const payload = after === null ? mine.slice(-20) : mine.filter((message) => message.id > Number(after)).slice(0, 100);
-      return send(200, { meta: {}, payload });
+      send(200, { meta: {}, payload });
+      const later = pending.get(where) ?? [];
+      pending.delete(where);
+      for (const commit of later) commit();
+      return;
     }
 
     postCount++;
@@ -62,8 +93,8 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
     if (fault === "503-before-commit") return send(503, { error: "Service Unavailable" });
     if (fault === "drop-before-commit") return response.socket?.destroy();
 
-    const stored: StoredMessage = {
-      id: ++nextId,
+    const commit = () => store({
+      account_id: account,
       conversation_id: conversation,
       content: body.content ?? null,
       content_attributes: options.dropsMarker ? pick(attributes, ["in_reply_to", "items"]) : attributes,
@@ -74,8 +105,12 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
       status: "sent",
       source_id: null,
       created_at: 1_700_000_000,
-    };
-    messages.push(stored);
+    });
+    if (fault === "502-commit-after-next-list") {
+      pending.set(where, [...(pending.get(where) ?? []), commit]);
+      return send(502, "<html><title>502 Bad Gateway</title></html>");
+    }
+    const stored = commit();
     if (fault === "ok") return send(200, stored);
     if (fault === "502-after-commit") return send(502, "<html><title>502 Bad Gateway</title></html>");
     if (fault === "drop-after-commit") return response.socket?.destroy();
@@ -87,6 +122,11 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     messages,
+    events,
+    /** A contact's message, as Chatwoot would store it before telling the bot: its id is an anchor. */
+    incoming: (conversation: number, content: string, account = 1) =>
+      store({ account_id: account, conversation_id: conversation, content, content_attributes: {}, message_type: 0, private: false }),
+    lists: () => listCount,
     postsOf: (key: string) => posts.get(key) ?? 0,
     posts: () => postCount,
     close: () => new Promise<void>((resolve) => {

@@ -1,11 +1,12 @@
 /** Handlers by event name, and the echo guard, in both modes of the handler. */
 import { describe, expect, it } from "vitest";
-import { createWebhookHandler, isOwnMessage, memoryWebhookQueue, routeEvents, type WebhookEvent } from "../../src/index.js";
+import { createWebhookHandler, isOwnMessage, memoryWebhookQueue, routeEvents, ValidationError, type WebhookEvent } from "../../src/index.js";
 import { delivery, messageEvent } from "../helpers/deliveries.js";
 import { waitFor } from "../helpers/processes.js";
 import { SECRET } from "../helpers/sign.js";
 
-const own = (id: number, key: string | true = "reply-1") => messageEvent(id, { message_type: "outgoing", content_attributes: { chatwoot_messages_key: key } });
+const own = (id: number, key: string | true = "reply-1", by = "chatwoot-messages") =>
+  messageEvent(id, { message_type: "outgoing", content_attributes: { chatwoot_messages_key: key, chatwoot_messages_by: by } });
 const status = { event: "conversation_status_changed", id: 42, inbox_id: 1, status: "resolved", channel: "Channel::Api", messages: [], meta: {} };
 
 describe("on: handlers by event", () => {
@@ -46,23 +47,37 @@ describe("on: handlers by event", () => {
 });
 
 describe("the echo guard", () => {
-  it("isOwnMessage: message events carrying the marker, with a key or without", () => {
+  it("isOwnMessage: message_created of an outgoing or template message carrying this bot's marker", () => {
     expect(isOwnMessage(own(1) as WebhookEvent)).toBe(true);
     expect(isOwnMessage(own(1, true) as WebhookEvent)).toBe(true);
+    expect(isOwnMessage({ ...own(1), message_type: "template" } as WebhookEvent)).toBe(true);
+    // Marked by an older version of this package (no `by`): the default bot's.
+    expect(isOwnMessage(messageEvent(1, { message_type: "outgoing", content_attributes: { chatwoot_messages_key: "k" } }) as WebhookEvent)).toBe(true);
     expect(isOwnMessage(messageEvent(1) as WebhookEvent)).toBe(false);
-    expect(isOwnMessage(messageEvent(1, { content_attributes: { chatwoot_messages_key: 5 } }) as WebhookEvent)).toBe(false);
+    expect(isOwnMessage(messageEvent(1, { message_type: "outgoing", content_attributes: { chatwoot_messages_key: 5 } }) as WebhookEvent)).toBe(false);
     expect(isOwnMessage({ ...status, content_attributes: { chatwoot_messages_key: "x" } } as unknown as WebhookEvent)).toBe(false);
   });
 
-  it("drops our own message_created and message_updated with a 2xx, without a handler or a queue", async () => {
-    const seen: number[] = [];
-    const handler = createWebhookHandler({ secret: SECRET, onEvent: (event) => void seen.push((event as { id: number }).id) });
+  it("never own: message_updated (a contact's answer, a failed delivery), a relay's incoming message, another bot's message", () => {
+    const submitted = { ...own(2), event: "message_updated", content_type: "input_select", content_attributes: { ...own(2).content_attributes, submitted_values: [{ title: "Yes", value: "yes" }] } };
+    expect(isOwnMessage(submitted as WebhookEvent)).toBe(false);
+    expect(isOwnMessage({ ...own(2), event: "message_updated", status: "failed" } as unknown as WebhookEvent)).toBe(false);
+    expect(isOwnMessage({ ...own(3), message_type: "incoming" } as WebhookEvent)).toBe(false);
+    expect(isOwnMessage(own(4, "k", "sales-bot") as WebhookEvent)).toBe(false);
+    expect(isOwnMessage(own(4, "k", "sales-bot") as WebhookEvent, { botId: "sales-bot" })).toBe(true);
+    expect(isOwnMessage(own(4) as WebhookEvent, { botId: "sales-bot" })).toBe(false);
+  });
+
+  it("drops only our own message_created, with a 2xx, without a handler or a queue; our message_updated runs", async () => {
+    const seen: string[] = [];
+    const handler = createWebhookHandler({ secret: SECRET, onEvent: (event) => void seen.push(`${event.event} ${(event as { id: number }).id}`) });
     const created = await handler(delivery(own(5)));
     expect(created.status).toBe(200);
     expect(await created.json()).toEqual({ skipped: "own message" });
-    expect((await handler(delivery({ ...own(6), event: "message_updated" }))).status).toBe(200);
+    const picked = { ...own(6), event: "message_updated", content_attributes: { ...own(6).content_attributes, submitted_values: [{ value: "yes" }] } };
+    expect(await (await handler(delivery(picked))).json()).toEqual({ handled: true });
     expect((await handler(delivery(messageEvent(7)))).status).toBe(200);
-    expect(seen).toEqual([7]);
+    expect(seen).toEqual(["message_updated 6", "message_created 7"]);
 
     const queue = memoryWebhookQueue();
     try {
@@ -76,6 +91,20 @@ describe("the echo guard", () => {
     } finally {
       await queue.close();
     }
+  });
+
+  it("a relay's incoming message and another bot's reply reach the handler; botId picks whose messages are own", async () => {
+    const seen: number[] = [];
+    const onEvent = (event: WebhookEvent) => void seen.push((event as { id: number }).id);
+    const relay = createWebhookHandler({ secret: SECRET, onEvent });
+    await relay(delivery({ ...own(11), message_type: "incoming" }));
+    await relay(delivery(own(12, "k", "other-bot")));
+    expect(seen).toEqual([11, 12]);
+    const sales = createWebhookHandler({ secret: SECRET, botId: "sales-bot", onEvent });
+    expect(await (await sales(delivery(own(13, "k", "sales-bot")))).json()).toEqual({ skipped: "own message" });
+    await sales(delivery(own(14)));
+    expect(seen).toEqual([11, 12, 14]);
+    expect(() => createWebhookHandler({ secret: SECRET, botId: "two words", onEvent })).toThrow(ValidationError);
   });
 
   it("includeOwnMessages: true lets them through", async () => {
