@@ -10,7 +10,7 @@ const supervisor = path.join(root, "scripts", "supervise.mjs");
 
 /**
  * @param {{ port?: number, args?: string[], spec?: string, mode?: "mock" | "proxy", upstream?: string, onOutput?: (line: string) => void }} options
- * @returns {Promise<{ url: string, port: number, pid: number, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, pid: number, exited: Promise<number | string>, stop: () => Promise<void> }>}
  */
 export async function startPrism({ port, args = [], spec = bundlePath, mode = "mock", upstream, onOutput } = {}) {
   const chosen = port ?? (await freePort());
@@ -26,7 +26,8 @@ export async function startPrism({ port, args = [], spec = bundlePath, mode = "m
   };
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  /** Resolves with the exit code (or signal name) when Prism, and so its supervisor, is gone. */
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -36,7 +37,7 @@ export async function startPrism({ port, args = [], spec = bundlePath, mode = "m
     clearTimeout(late);
   };
   try {
-    await waitForPort(chosen, exited, () => output);
+    await waitForPrism(chosen, exited, () => output);
   } catch (error) {
     await stop();
     throw error;
@@ -45,6 +46,7 @@ export async function startPrism({ port, args = [], spec = bundlePath, mode = "m
     url: `http://127.0.0.1:${chosen}`,
     port: chosen,
     pid: child.pid,
+    exited,
     stop,
   };
 }
@@ -60,13 +62,19 @@ export function freePort() {
   });
 }
 
-async function waitForPort(port, exited, output, timeoutMs = 30_000) {
+/**
+ * Ready once Prism itself says it listens on the port, and the port accepts. A port that accepts
+ * is not enough: when something else holds it, Prism fails to bind and exits, while the holder
+ * goes on accepting.
+ */
+async function waitForPrism(port, exited, output, timeoutMs = 30_000) {
   let gone = false;
   exited.then(() => (gone = true));
+  const listening = new RegExp(`Prism is listening on http://127\\.0\\.0\\.1:${port}\\b`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`Prism exited before listening on port ${port}:\n${output()}`);
-    if (await accepts(port)) return;
+    if (listening.test(output()) && (await accepts(port))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Prism did not listen on 127.0.0.1:${port} within ${timeoutMs} ms:\n${output()}`);
