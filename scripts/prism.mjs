@@ -1,5 +1,6 @@
 // Starts Prism on 127.0.0.1 under scripts/supervise.mjs, so that it cannot outlive the process
-// that started it, and resolves once it accepts connections. Used by the tests and `npm start`.
+// that started it, and resolves once Prism says it listens and the port accepts. Used by the tests,
+// `npm start` and contract:live.
 import { spawn } from "node:child_process";
 import { connect, createServer } from "node:net";
 import path from "node:path";
