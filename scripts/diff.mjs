@@ -30,8 +30,12 @@ export function packageVersion() {
   return JSON.parse(readFileSync(manifest, "utf8")).version;
 }
 
-/** @returns {{ baseVersion: string, version: string, markdown: string, summary: Record<string, number>, breaking: string[], announced: boolean }} */
-export function apiDiff({ revision } = {}) {
+/**
+ * @param {{ revision?: string, markdown?: boolean }} options  `revision`: a bundled spec to compare instead
+ *   of bundling openapi/; `markdown: false` skips the Markdown report (a second Redocly run) when only the summary matters.
+ * @returns {{ baseVersion: string, version: string, markdown: string, summary: Record<string, number>, breaking: string[], announced: boolean }}
+ */
+export function apiDiff({ revision, markdown: withMarkdown = true } = {}) {
   const baseVersion = releasedVersions().at(-1);
   if (!baseVersion) {
     throw new NoBaselineError(
@@ -55,6 +59,7 @@ export function apiDiff({ revision } = {}) {
     .map((change) => `${where(change.path)}: ${change.verdicts.map((v) => v.message).join("; ") || `${change.kind} ${change.property ?? ""}`.trim()}`);
   const announced = announces(baseVersion, version);
   // Names only in the heading: the Location column keeps real paths (relative to the project), with line:column.
+  if (!withMarkdown) return { baseVersion, version, markdown: "", summary: report.summary, breaking, announced };
   const [heading, ...table] = run("markdown").split("\n");
   const markdown = [
     heading.replaceAll(path.relative(projectDir, current), "the current spec").replaceAll(path.relative(projectDir, base), `the ${baseVersion} spec`),

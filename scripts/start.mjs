@@ -40,8 +40,13 @@ await ensureFree(mockPort, "--mock-port", "MOCK_PORT");
 
 const specDir = path.join(projectDir, "openapi");
 const watched = [specDir, path.join(projectDir, "redocly.yaml")];
+// All the state, up here: the first pass runs (and Prism may die) before the module reaches the functions below.
 let mock, docs, watcher, timer;
 let advertised = false;
+let busy = false; // a rebuild pass is running
+let again = false; // and the spec changed during it
+let restarting = Promise.resolve(); // the mock restart in progress
+const deaths = []; // when Prism died by itself, within the last minute
 // Before anything starts, and long before "Ctrl-C stops" is printed: a SIGINT with no handler kills at once.
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => shutDown(0));
 
@@ -82,8 +87,6 @@ function isSpec(file) {
 
 // Saves come in bursts (an editor's temp file and rename, a checkout of many files): wait for a
 // quiet moment, then rebuild; a save during a rebuild gets a rebuild of its own afterwards.
-let busy = false;
-let again = false;
 function saved() {
   clearTimeout(timer);
   timer = setTimeout(drain, 150);
@@ -132,7 +135,7 @@ async function rebuild() {
   if (!step("generate", () => (bundle(bundlePath), tool("openapi-typescript", typesFlags)))) return false;
   step("diff", () => {
     // What the edit does to users of the last release (it gates nothing here; `npm test` does).
-    const { summary, baseVersion, version, breaking, announced } = apiDiff({ revision: bundlePath });
+    const { summary, baseVersion, version, breaking, announced } = apiDiff({ revision: bundlePath, markdown: false });
     return `since ${baseVersion}: ${summary.major} breaking, ${summary.minor} minor, ${summary.patch} patch${breaking.length && !announced ? ` (needs a version after ${version})` : ""}`;
   });
   const next = path.join(path.dirname(docsPath), ".next.html");
@@ -142,7 +145,14 @@ async function rebuild() {
   return true;
 }
 
-async function restartMock() {
+// One restart at a time: a rebuild and a death may both ask for one, and two Prisms on one port
+// would make the second fail.
+function restartMock() {
+  restarting = restarting.then(replaceMock);
+  return restarting;
+}
+
+async function replaceMock() {
   const old = mock;
   mock = undefined; // from here on, its exit is expected
   await old?.stop();
@@ -160,7 +170,6 @@ async function restartMock() {
 
 // A Prism that dies by itself (killed, out of memory) is started again; one that keeps dying
 // would leave a workbench advertising a mock that is not there, so it stops instead.
-const deaths = [];
 async function mockDied(code) {
   mock = undefined;
   deaths.push(Date.now());
