@@ -1,7 +1,8 @@
 // Builds the Redoc page from the spec as one self-contained HTML file (Redoc inlined, so it
 // renders offline) under build/docs/, which git ignores.
 import path from "node:path";
-import { projectDir, tool } from "./tools.mjs";
+import { fileURLToPath } from "node:url";
+import { exitOnToolError, projectDir, tool } from "./tools.mjs";
 
 export const docsPath = path.join(projectDir, "build", "docs", "index.html");
 
@@ -10,8 +11,9 @@ export function buildDocs(output = docsPath) {
   return output;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Paths, not URLs: a URL spells a space as %20, so a checkout in "My Projects" never matched.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  buildDocs();
+  exitOnToolError(() => buildDocs());
   console.log(`${path.relative(projectDir, docsPath)} built in ${Math.round(performance.now() - started)} ms`);
 }

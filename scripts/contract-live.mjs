@@ -1,14 +1,21 @@
 // Checks a live Chatwoot against our spec: runs `prism proxy --errors` in front of it, sends each
 // operation through the built client (create a private note, list, update its status, delete
-// it), and prints what Prism found wrong with each answer. Exits 1 on any violation.
+// it), and prints what Prism found wrong with each answer. Exits 1 on any violation, and on any
+// operation that did not complete (nothing was checked for it); 2 on a usage error.
 //
 //   npm run contract:live -- --upstream https://chat.example.com --account 1 --conversation 42
 //   (token from --token or CHATWOOT_API_TOKEN)
+//
+// The client only ever talks to the local Prism, so its own rules (https off loopback, no
+// redirects) are checked here for the upstream, and scripts/upstream-guard.mjs stops the
+// redirects Prism would follow.
 import { parseArgs } from "node:util";
 import { createChatwootClient } from "../dist/index.js";
 import { startPrism } from "./prism.mjs";
+import { startUpstreamGuard } from "./upstream-guard.mjs";
 
-const usage = "usage: npm run contract:live -- --upstream URL --account N --conversation N [--token T | CHATWOOT_API_TOKEN=T]";
+const usage =
+  "usage: npm run contract:live -- --upstream URL --account N --conversation N [--token T | CHATWOOT_API_TOKEN=T] [--allow-insecure-http]";
 let options;
 try {
   ({ values: options } = parseArgs({
@@ -17,22 +24,30 @@ try {
       token: { type: "string" },
       account: { type: "string" },
       conversation: { type: "string" },
+      "allow-insecure-http": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   }));
 } catch (error) {
-  fail(`${error.message}\n${usage}`);
+  fail(error.message);
 }
 if (options.help) {
   console.log(usage);
   process.exit(0);
 }
 const token = options.token ?? process.env.CHATWOOT_API_TOKEN;
-if (!options.upstream || !token || !options.account || !options.conversation) fail(usage);
+if (!options.upstream || !token || !options.account || !options.conversation) fail("--upstream, --account, --conversation and a token are required.");
+for (const name of ["account", "conversation"]) {
+  if (!/^[1-9]\d{0,15}$/.test(options[name])) fail(`--${name} must be a positive integer id, got "${options[name]}".`);
+}
+const upstream = checkUpstream(options.upstream, options["allow-insecure-http"] === true);
 
-const prism = await startPrism({ mode: "proxy", upstream: options.upstream, args: ["--errors"] });
+const problems = [];
+const guard = await startUpstreamGuard(upstream, (problem) => problems.push(problem));
 const rows = [];
+let prism;
 try {
+  prism = await startPrism({ mode: "proxy", upstream: guard.url, args: ["--errors"] });
   let current;
   const client = createChatwootClient({
     baseUrl: prism.url,
@@ -41,31 +56,62 @@ try {
     maxRetries: 0,
     middleware: [{ onResponse: ({ response }) => void (current.status = response.status, current.violations = violationsOf(response)) }],
   });
-  const step = async (operation, run) => {
-    current = { operation, status: "-", violations: [], note: "" };
+  /** Runs one operation; `tolerated` names the documented refusals that still count as checked. */
+  const step = async (operation, run, tolerated = []) => {
+    current = { operation, status: "-", violations: [], note: "", completed: true };
     rows.push(current);
+    const seen = problems.length;
     try {
       return await run();
     } catch (error) {
-      current.note = error.name === "ServerError" && current.violations.length ? "answer broke the spec" : `${error.name}: ${error.message}`;
+      current.completed = tolerated.includes(error.name);
+      current.note = problems.slice(seen).join("; ") || (error.name === "ServerError" && current.violations.length ? "answer broke the spec" : `${error.name}: ${error.message}`);
       return undefined;
     }
   };
+  const skipped = (operation, because) => rows.push({ operation, status: "-", violations: [], note: `not run: ${because} did not complete`, completed: false });
   const conversation = options.conversation;
   const created = await step("createMessage", () =>
     client.messages.create(conversation, { content: `chatwoot-messages contract check ${new Date().toISOString()}`, private: true }),
   );
   await step("listMessages", () => client.messages.list(conversation));
   if (created) {
-    await step("updateMessageStatus", () => client.messages.updateStatus(conversation, created.id, { status: "delivered" }));
+    // Chatwoot allows status updates for API inboxes only: its documented 403 is a checked answer.
+    await step("updateMessageStatus", () => client.messages.updateStatus(conversation, created.id, { status: "delivered" }), ["PermissionDeniedError"]);
     await step("deleteMessage", () => client.messages.delete(conversation, created.id));
+  } else {
+    skipped("updateMessageStatus", "createMessage");
+    skipped("deleteMessage", "createMessage");
   }
 } finally {
-  await prism.stop();
+  await prism?.stop();
+  await guard.close();
 }
 
 printTable(rows);
-process.exit(rows.some((row) => row.violations.length > 0) ? 1 : 0);
+const incomplete = rows.filter((row) => !row.completed);
+if (incomplete.length > 0) {
+  console.error(`\n${incomplete.length} of ${rows.length} operations did not complete (${incomplete.map((row) => row.operation).join(", ")}): nothing was checked for them.`);
+}
+process.exit(rows.some((row) => row.violations.length > 0) || incomplete.length > 0 ? 1 : 0);
+
+/** The client's own rules for a base URL, applied to the upstream it cannot see behind Prism. */
+function checkUpstream(value, allowInsecureHttp) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(`--upstream must be an absolute URL such as https://chat.example.com, got "${value}".`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") fail(`--upstream must use https: (got ${url.protocol}).`);
+  if (url.username || url.password) fail("--upstream must not contain credentials: pass the token with --token or CHATWOOT_API_TOKEN.");
+  if (url.search || url.hash) fail("--upstream must not have a query or a fragment.");
+  const loopback = url.hostname === "localhost" || url.hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+  if (url.protocol === "http:" && !loopback && !allowInsecureHttp) {
+    fail(`--upstream uses plain http to ${url.hostname}, which would send the API token unencrypted: use https, or pass --allow-insecure-http.`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
 
 function violationsOf(response) {
   const header = response.headers.get("sl-violations");
@@ -86,7 +132,8 @@ function printTable(rows) {
   }
 }
 
+/** A usage error: what is wrong, the usage, exit 2, nothing sent. */
 function fail(message) {
-  console.error(message);
+  console.error(`contract:live: ${message}\n${usage}`);
   process.exit(2);
 }

@@ -11,7 +11,12 @@ export function startDocsServer({ port, docsPath, specPath }) {
     "/openapi.json": [specPath, "application/json"],
   };
   const server = createServer(async (request, response) => {
-    const route = routes[new URL(request.url ?? "/", "http://x").pathname];
+    const route = routeOf(request.url);
+    if (route === undefined) {
+      // A request target no URL parser accepts ("//", "http://[") is the client's error, not ours.
+      response.writeHead(400, { "content-type": "text/plain" }).end("Bad request\n");
+      return;
+    }
     if (!route) {
       response.writeHead(404, { "content-type": "text/plain" }).end("Not found\n");
       return;
@@ -23,6 +28,14 @@ export function startDocsServer({ port, docsPath, specPath }) {
       response.writeHead(503, { "content-type": "text/plain" }).end("Docs are not built yet\n");
     }
   });
+  /** The route for a request target, null when there is none, undefined when the target does not parse. */
+  function routeOf(target = "/") {
+    try {
+      return routes[new URL(target, "http://x").pathname] ?? null;
+    } catch {
+      return undefined;
+    }
+  }
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {

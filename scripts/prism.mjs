@@ -1,5 +1,6 @@
 // Starts Prism on 127.0.0.1 under scripts/supervise.mjs, so that it cannot outlive the process
-// that started it, and resolves once it accepts connections. Used by the tests and `npm start`.
+// that started it, and resolves once Prism says it listens and the port accepts. Used by the tests,
+// `npm start` and contract:live.
 import { spawn } from "node:child_process";
 import { connect, createServer } from "node:net";
 import path from "node:path";
@@ -10,7 +11,7 @@ const supervisor = path.join(root, "scripts", "supervise.mjs");
 
 /**
  * @param {{ port?: number, args?: string[], spec?: string, mode?: "mock" | "proxy", upstream?: string, onOutput?: (line: string) => void }} options
- * @returns {Promise<{ url: string, port: number, pid: number, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, pid: number, exited: Promise<number | string>, stop: () => Promise<void> }>}
  */
 export async function startPrism({ port, args = [], spec = bundlePath, mode = "mock", upstream, onOutput } = {}) {
   const chosen = port ?? (await freePort());
@@ -26,7 +27,8 @@ export async function startPrism({ port, args = [], spec = bundlePath, mode = "m
   };
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  /** Resolves with the exit code (or signal name) when Prism, and so its supervisor, is gone. */
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -36,7 +38,7 @@ export async function startPrism({ port, args = [], spec = bundlePath, mode = "m
     clearTimeout(late);
   };
   try {
-    await waitForPort(chosen, exited, () => output);
+    await waitForPrism(chosen, exited, () => output);
   } catch (error) {
     await stop();
     throw error;
@@ -45,6 +47,7 @@ export async function startPrism({ port, args = [], spec = bundlePath, mode = "m
     url: `http://127.0.0.1:${chosen}`,
     port: chosen,
     pid: child.pid,
+    exited,
     stop,
   };
 }
@@ -60,13 +63,19 @@ export function freePort() {
   });
 }
 
-async function waitForPort(port, exited, output, timeoutMs = 30_000) {
+/**
+ * Ready once Prism itself says it listens on the port, and the port accepts. A port that accepts
+ * is not enough: when something else holds it, Prism fails to bind and exits, while the holder
+ * goes on accepting.
+ */
+async function waitForPrism(port, exited, output, timeoutMs = 30_000) {
   let gone = false;
   exited.then(() => (gone = true));
+  const listening = new RegExp(`Prism is listening on http://127\\.0\\.0\\.1:${port}\\b`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`Prism exited before listening on port ${port}:\n${output()}`);
-    if (await accepts(port)) return;
+    if (listening.test(output()) && (await accepts(port))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Prism did not listen on 127.0.0.1:${port} within ${timeoutMs} ms:\n${output()}`);

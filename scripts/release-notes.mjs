@@ -1,25 +1,76 @@
-// `npm run release:notes`, at release time, after the version bump: prepends this version's API
+// `npm run release:notes`, at release time, after the version bump: adds this version's API
 // changes to CHANGELOG.md (breaking ones first) and makes the current spec the new released
-// baseline (openapi/released/VERSION.json) that `npm run diff` compares with.
+// baseline (openapi/released/VERSION.json) that `npm run diff` compares with. Pre-releases
+// (0.3.0-beta.1) are releases here too: they get a section and a baseline.
+//
+// It refuses a version that is not above the last release (so a second run writes nothing
+// twice), and one that does not announce the breaking changes. An existing CHANGELOG.md keeps
+// everything it has: its line endings, its introduction, its [Unreleased] notes.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { apiDiff } from "./diff.mjs";
+import { apiDiff, NoBaselineError, packageVersion, releasedVersions } from "./diff.mjs";
 import { bundle, projectDir } from "./tools.mjs";
+import { compareVersions } from "./versions.mjs";
 
-const diff = apiDiff();
-if (diff.version === diff.baseVersion) {
-  console.error(`package.json still says ${diff.version}, the released version: bump it first (npm version minor|major|patch).`);
-  process.exit(1);
-}
-if (diff.breaking.length > 0 && !diff.announced) {
-  console.error(`${diff.version} does not announce the breaking changes since ${diff.baseVersion}: see npm run diff.`);
-  process.exit(1);
+const version = packageVersion();
+const last = releasedVersions().at(-1);
+if (last && compareVersions(version, last) <= 0) {
+  refuse(
+    version === last
+      ? `package.json still says ${version}, the released version: bump it first (npm version minor|major|patch, or a pre-release such as npm version preminor --preid beta).`
+      : `package.json says ${version}, which is not above the last release, ${last}: set a higher version.`,
+  );
 }
 const changelog = path.join(projectDir, "CHANGELOG.md");
-const before = existsSync(changelog) ? readFileSync(changelog, "utf8").replace(/^# Changelog\n+/, "") : "";
-const breaking = diff.breaking.length ? `### Breaking\n\n${diff.breaking.map((change) => `- ${change}`).join("\n")}\n\n` : "";
-const section = `## ${diff.version} (${new Date().toISOString().slice(0, 10)})\n\n${breaking}### API changes since ${diff.baseVersion}\n\n${diff.markdown.replace(/^## .*\n+/, "").trim()}\n`;
-writeFileSync(changelog, `# Changelog\n\n${section}\n${before}`);
-const baseline = path.join(projectDir, "openapi", "released", `${diff.version}.json`);
+const existing = existsSync(changelog) ? readFileSync(changelog, "utf8") : "";
+if (new RegExp(`^## \\[?${version.replace(/[.+]/g, "\\$&")}\\]?[ \\r\\n]`, "m").test(existing)) {
+  refuse(`CHANGELOG.md already has a section for ${version}: nothing written.`);
+}
+
+const date = new Date().toISOString().slice(0, 10);
+const keepAChangelog = /^## \[/m.test(existing);
+const heading = keepAChangelog ? `## [${version}] - ${date}` : `## ${version} (${date})`;
+const section = `${heading}\n\n${body()}\n`;
+const eol = existing.includes("\r\n") ? "\r\n" : "\n";
+writeFileSync(changelog, withSection(existing, section.replace(/\n/g, eol), eol));
+const baseline = path.join(projectDir, "openapi", "released", `${version}.json`);
 bundle(baseline);
-console.log(`CHANGELOG.md: section ${diff.version} written; ${path.relative(projectDir, baseline)} is the new baseline.`);
+console.log(`CHANGELOG.md: section ${version} written; ${path.relative(projectDir, baseline)} is the new baseline.`);
+if (/\S/.test(/^## \[?unreleased\]?.*$([\s\S]*?)(?=^## |^\[[^\]\n]+\]: |(?![\s\S]))/im.exec(existing)?.[1] ?? "")) {
+  console.log(`CHANGELOG.md has notes under [Unreleased]: move those that ship in ${version} into its section.`);
+}
+
+/** The section's text: the breaking changes, then every API change since the last release. */
+function body() {
+  let diff;
+  try {
+    diff = apiDiff();
+  } catch (error) {
+    if (!(error instanceof NoBaselineError)) throw error;
+    return "### API\n\nThe first released spec: later sections list what changes from here.";
+  }
+  if (diff.breaking.length > 0 && !diff.announced) refuse(`${version} does not announce the breaking changes since ${diff.baseVersion}: see npm run diff.`);
+  const breaking = diff.breaking.length ? `### Breaking\n\n${diff.breaking.map((change) => `- ${change}`).join("\n")}\n\n` : "";
+  return `${breaking}### API changes since ${diff.baseVersion}\n\n${diff.markdown.replace(/^## .*\n+/, "").trim()}`;
+}
+
+/**
+ * The changelog with `section` where the newest release goes: after the title, the introduction
+ * and the [Unreleased] block, before the first release's section. Everything else stays as it is.
+ */
+function withSection(text, section, eol) {
+  if (!text.trim()) return `# Changelog${eol}${eol}${section}`;
+  const headings = [...text.matchAll(/^## .*$/gm)];
+  const firstRelease = headings.find((match) => !/^## \[?unreleased\]?/i.test(match[0]));
+  if (firstRelease) return `${text.slice(0, firstRelease.index)}${section}${eol}${text.slice(firstRelease.index)}`;
+  // No release yet: after everything but the link references Keep a Changelog puts at the end.
+  const links = /(?:^\[[^\]\n]+\]: \S+\r?\n?)+$/m.exec(text);
+  const at = links ? links.index : text.length;
+  const before = text.slice(0, at).replace(/(\r?\n)*$/, `${eol}${eol}`);
+  return `${before}${section}${links ? `${eol}${text.slice(at)}` : ""}`;
+}
+
+function refuse(message) {
+  console.error(message);
+  process.exit(1);
+}

@@ -3,48 +3,131 @@
 // good docs and mock running. Ctrl-C stops everything.
 //
 //   npm start -- [--docs-port 8080] [--mock-port 4010]      (or DOCS_PORT, MOCK_PORT)
-import { watch } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { watch } from "chokidar";
 import { buildDocs, docsPath } from "./build-docs.mjs";
 import { startDocsServer } from "./docs-server.mjs";
 import { startPrism } from "./prism.mjs";
 import { apiDiff } from "./diff.mjs";
 import { bundle, bundlePath, projectDir, tool, typesFlags, withoutBanner } from "./tools.mjs";
 
-const { values } = parseArgs({ options: { "docs-port": { type: "string" }, "mock-port": { type: "string" } } });
-const docsPort = port("docs", values["docs-port"] ?? process.env.DOCS_PORT ?? "8080");
-const mockPort = port("mock", values["mock-port"] ?? process.env.MOCK_PORT ?? "4010");
+const usage = `usage: npm start -- [--docs-port N] [--mock-port N]
+
+Lints openapi/, regenerates generated/, builds the docs, serves them on 127.0.0.1 (--docs-port or
+DOCS_PORT, default 8080), runs a Prism mock on 127.0.0.1 (--mock-port or MOCK_PORT, default 4010),
+then does it again after every save under openapi/ or of redocly.yaml. Ctrl-C stops everything.`;
+
+let values;
+try {
+  ({ values } = parseArgs({ options: { "docs-port": { type: "string" }, "mock-port": { type: "string" }, help: { type: "boolean", short: "h" } } }));
+} catch (error) {
+  refuse(`${error.message} (see npm start -- --help)`);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const docsPort = port("docs", values["docs-port"] ?? (process.env.DOCS_PORT || "8080"));
+const mockPort = port("mock", values["mock-port"] ?? (process.env.MOCK_PORT || "4010"));
+if (docsPort === mockPort) refuse(`The docs and the mock cannot share port ${docsPort}: choose two ports (--docs-port N, --mock-port N).`);
 await ensureFree(docsPort, "--docs-port", "DOCS_PORT");
 await ensureFree(mockPort, "--mock-port", "MOCK_PORT");
 
+const specDir = path.join(projectDir, "openapi");
+const watched = [specDir, path.join(projectDir, "redocly.yaml")];
+// All the state, up here: the first pass runs (and Prism may die) before the module reaches the functions below.
 let mock, docs, watcher, timer;
+let advertised = false;
+let busy = false; // a rebuild pass is running
+let again = false; // and the spec changed during it
+let restarting = Promise.resolve(); // the mock restart in progress
+const deaths = []; // when Prism died by itself, within the last minute
 // Before anything starts, and long before "Ctrl-C stops" is printed: a SIGINT with no handler kills at once.
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, async () => {
-    watcher?.close();
-    clearTimeout(timer);
-    await Promise.allSettled([docs?.close(), mock?.stop()]);
-    process.exit(0);
-  });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => shutDown(0));
+
+const initial = fingerprint();
+const ok = await rebuild();
+docs = await startDocsServer({ port: docsPort, docsPath, specPath: bundlePath });
+// chokidar, not fs.watch: Node 20's recursive fs.watch on Linux loses a file once an editor has
+// replaced it by a rename (vim, sed -i, JetBrains, git checkout), and loses the whole tree when the
+// folder is renamed away and back. The project folder is watched, filtered down to the spec, so
+// that openapi/ itself coming back is seen too.
+watcher = watch(projectDir, { ignoreInitial: true, ignored: (file) => !isSpec(path.resolve(file)) });
+watcher.on("all", saved);
+watcher.on("error", (error) => console.log(`watch     FAILED  ${error.message}`));
+await new Promise((resolve) => watcher.once("ready", resolve));
+if (fingerprint() !== initial) saved(); // saved while the first pass ran, before the watcher was there
+console.log(`Docs:  ${docs.url}`);
+advertiseMock();
+if (!ok) console.log("The spec has errors: fix them and save; the workbench keeps watching.");
+console.log(`Watching ${path.relative(process.cwd(), specDir) || "openapi"}/ for changes. Ctrl-C stops.`);
+
+/** The mock's address and how to use it, once there is a mock to use. */
+function advertiseMock() {
+  if (advertised) return;
+  if (!mock) {
+    console.log(`Mock:  not running yet: it starts on 127.0.0.1:${mockPort} with the first save that passes lint`);
+    return;
+  }
+  advertised = true;
+  console.log(`Mock:  http://127.0.0.1:${mockPort}  (Prism, --errors)`);
+  console.log(`Try:   ${mockPort === 4010 ? "" : `MOCK_PORT=${mockPort} `}npx chatwoot-messages list 42      (the CLI against this mock)`);
+  console.log(`       CHATWOOT_WEBHOOK_SECRET=dev npx chatwoot-messages webhooks listen --port 3000`);
+  console.log(`       CHATWOOT_WEBHOOK_SECRET=dev npx chatwoot-messages webhooks trigger message_created --to http://127.0.0.1:3000/`);
 }
 
-const ok = await rebuild();
-if (!ok) console.log("The spec has errors: fix them and save; the workbench keeps watching.");
-docs = await startDocsServer({ port: docsPort, docsPath, specPath: bundlePath });
-let running = Promise.resolve();
-watcher = watch(path.join(projectDir, "openapi"), { recursive: true }, () => {
+function isSpec(file) {
+  return file === projectDir || watched.some((entry) => file === entry || file.startsWith(entry + path.sep));
+}
+
+// Saves come in bursts (an editor's temp file and rename, a checkout of many files): wait for a
+// quiet moment, then rebuild; a save during a rebuild gets a rebuild of its own afterwards.
+function saved() {
   clearTimeout(timer);
-  timer = setTimeout(() => (running = running.then(rebuild)), 150);
-});
-console.log(`Docs:  ${docs.url}`);
-console.log(`Mock:  http://127.0.0.1:${mockPort}  (Prism, --errors)`);
-console.log(`Try:   ${mockPort === 4010 ? "" : `MOCK_PORT=${mockPort} `}npx chatwoot-messages list 42      (the CLI against this mock)`);
-console.log(`       CHATWOOT_WEBHOOK_SECRET=dev npx chatwoot-messages webhooks listen --port 3000`);
-console.log(`       CHATWOOT_WEBHOOK_SECRET=dev npx chatwoot-messages webhooks trigger message_created --to http://127.0.0.1:3000/`);
-console.log(`Watching ${path.relative(process.cwd(), path.join(projectDir, "openapi")) || "openapi"}/ for changes. Ctrl-C stops.`);
+  timer = setTimeout(drain, 150);
+}
+async function drain() {
+  if (busy) return void (again = true);
+  busy = true;
+  try {
+    do {
+      again = false;
+      const before = fingerprint();
+      await rebuild();
+      // An event the watcher coalesced away still leaves the files changed: the last save wins.
+      if (fingerprint() !== before) again = true;
+    } while (again);
+  } finally {
+    busy = false;
+  }
+  console.log("watching  for the next save");
+}
+
+/** A hash of every file the rebuild reads, to tell whether the spec changed while it ran. */
+function fingerprint() {
+  const hash = createHash("sha1");
+  const visit = (entry) => {
+    let children;
+    try {
+      children = readdirSync(entry, { withFileTypes: true });
+    } catch (error) {
+      if (error.code !== "ENOTDIR") return void hash.update(`missing ${entry}\0`);
+      try {
+        return void hash.update(`${entry}\0`).update(readFileSync(entry));
+      } catch {
+        return void hash.update(`missing ${entry}\0`); // deleted between the listing and the read
+      }
+    }
+    for (const child of children.sort((a, b) => (a.name < b.name ? -1 : 1))) visit(path.join(entry, child.name));
+  };
+  watched.forEach(visit);
+  return hash.digest("hex");
+}
 
 /** One pass; returns false (keeping the last good docs and mock) when the spec fails lint. */
 async function rebuild() {
@@ -52,21 +135,64 @@ async function rebuild() {
   if (!step("generate", () => (bundle(bundlePath), tool("openapi-typescript", typesFlags)))) return false;
   step("diff", () => {
     // What the edit does to users of the last release (it gates nothing here; `npm test` does).
-    const { summary, baseVersion, version, breaking, announced } = apiDiff({ revision: bundlePath });
+    const { summary, baseVersion, version, breaking, announced } = apiDiff({ revision: bundlePath, markdown: false });
     return `since ${baseVersion}: ${summary.major} breaking, ${summary.minor} minor, ${summary.patch} patch${breaking.length && !announced ? ` (needs a version after ${version})` : ""}`;
   });
   const next = path.join(path.dirname(docsPath), ".next.html");
   if (!step("docs", () => buildDocs(next))) return false;
   await rename(next, docsPath); // atomic: a reload never sees a half-written page
+  await restartMock();
+  return true;
+}
+
+// One restart at a time: a rebuild and a death may both ask for one, and two Prisms on one port
+// would make the second fail.
+function restartMock() {
+  restarting = restarting.then(replaceMock);
+  return restarting;
+}
+
+async function replaceMock() {
+  const old = mock;
+  mock = undefined; // from here on, its exit is expected
+  await old?.stop();
   const started = performance.now();
   try {
-    await mock?.stop();
-    mock = await startPrism({ port: mockPort, args: ["--errors"] });
+    const current = await startPrism({ port: mockPort, args: ["--errors"] });
+    mock = current;
+    current.exited.then((code) => mock === current && mockDied(code));
     console.log(`mock      ok  ${ms(started)}`);
+    if (docs) advertiseMock();
   } catch (error) {
     console.log(`mock      FAILED  ${ms(started)}\n${error.message}`);
   }
-  return true;
+}
+
+// A Prism that dies by itself (killed, out of memory) is started again; one that keeps dying
+// would leave a workbench advertising a mock that is not there, so it stops instead.
+async function mockDied(code) {
+  mock = undefined;
+  deaths.push(Date.now());
+  while (deaths[0] < Date.now() - 60_000) deaths.shift();
+  if (deaths.length > 3) {
+    console.error(`mock      DIED (exit ${code}) ${deaths.length} times within a minute: stopping the workbench.`);
+    return shutDown(1);
+  }
+  console.log(`mock      DIED (exit ${code}): restarting`);
+  await restartMock();
+  if (!mock) {
+    console.error("The mock could not be restarted: stopping the workbench.");
+    await shutDown(1);
+  }
+}
+
+async function shutDown(code) {
+  await watcher?.close();
+  clearTimeout(timer);
+  const last = mock;
+  mock = undefined;
+  await Promise.allSettled([docs?.close(), last?.stop()]);
+  process.exit(code);
 }
 
 function step(name, run) {
@@ -86,12 +212,15 @@ function ms(started) {
 }
 
 function port(name, value) {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > 65535) {
-    console.error(`The ${name} port must be a number from 1 to 65535, got "${value}".`);
-    process.exit(2);
-  }
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(number) || number < 1 || number > 65535) refuse(`The ${name} port must be a number from 1 to 65535, got "${value}".`);
   return number;
+}
+
+/** A usage error: one line, exit 2, before anything has started. */
+function refuse(message) {
+  console.error(message);
+  process.exit(2);
 }
 
 function ensureFree(number, flag, variable) {
@@ -99,8 +228,7 @@ function ensureFree(number, flag, variable) {
     const probe = createServer();
     probe.once("error", (error) => {
       const why = error.code === "EADDRINUSE" ? "is already in use (another npm start?)" : `cannot be used (${error.code})`;
-      console.error(`Port ${number} on 127.0.0.1 ${why}. Choose another with ${flag} N or ${variable}=N.`);
-      process.exit(1);
+      refuse(`Port ${number} on 127.0.0.1 ${why}. Choose another with ${flag} N or ${variable}=N.`);
     });
     probe.listen(number, "127.0.0.1", () => probe.close(resolve));
   });

@@ -9,7 +9,12 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const projectDir = path.resolve(process.env.SPEC_PROJECT_DIR || root);
 export const bundlePath = path.join(projectDir, "generated", "openapi.json");
 
-/** Runs node_modules/.bin/NAME in the project directory; returns stdout, throws with the tool's output on failure. */
+/** A tool that failed; the message is what it said (once), for a person to read. */
+export class ToolError extends Error {
+  name = "ToolError";
+}
+
+/** Runs node_modules/.bin/NAME in the project directory; returns stdout, throws a ToolError with the tool's output on failure. */
 export function tool(name, args, { quiet = true } = {}) {
   const bin = path.join(root, "node_modules", ".bin", name);
   try {
@@ -20,7 +25,7 @@ export function tool(name, args, { quiet = true } = {}) {
     });
   } catch (error) {
     const output = `${error.stdout ?? ""}${error.stderr ?? ""}`;
-    throw new Error(`${name} ${args.join(" ")} failed${output ? `:\n${withoutBanner(output)}` : ""}`);
+    throw new ToolError(`${name} ${args.join(" ")} failed${output ? `:\n${condensed(withoutBanner(output))}` : ""}`);
   }
 }
 
@@ -31,6 +36,31 @@ export function withoutBanner(text) {
     .filter((line) => !/^\s*[║╔╚]/.test(line))
     .join("\n")
     .trim();
+}
+
+/**
+ * A YAML file that does not parse breaks every $ref to it, and Redocly reports the parse error
+ * again for each one, with an unresolved $ref beside it. Only the parse error says what to fix:
+ * keep each once, and the summary line.
+ */
+export function condensed(output) {
+  const [head, ...problems] = output.split(/^(?=\[\d+\] )/m);
+  const unparsed = problems.filter((problem) => /Failed to parse/.test(problem));
+  if (unparsed.length === 0) return output;
+  const unique = [...new Set(unparsed.map((problem) => problem.replace(/^\[\d+\] /, "").replace(/\n❌[\s\S]*$/, "").trim()))];
+  const summary = /^❌.*$/m.exec(output)?.[0];
+  return [head.trim(), ...unique.map((problem, i) => `[${i + 1}] ${problem}`), summary].filter(Boolean).join("\n\n");
+}
+
+/** For a script's entry point: a tool's failure is its message and exit 1, never a stack trace. */
+export function exitOnToolError(run) {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }
 
 /**

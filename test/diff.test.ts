@@ -1,8 +1,9 @@
 /**
  * `npm run diff` on a copy of the project: breaking changes since the released spec are caught
- * and named, unless the package version announces them; compatible ones pass.
+ * and named, unless the package version announces them; compatible ones pass. `release:notes`
+ * on a copy too: versions, pre-releases, and a CHANGELOG.md that already has a life of its own.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -52,6 +53,9 @@ describe("npm run diff", () => {
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stderr).toMatch(/Breaking changes since \d+\.\d+\.\d+, but package\.json says/);
     expect(result.stderr).toMatch(operation);
+    // Under 0.x a minor bump announces it: Redocly's "requires a major bump" would send users to 1.0.
+    expect(result.stdout).not.toContain("requires a **major** bump");
+    expect(result.stdout).toMatch(/\*\*[1-9]\d*\*\* major · \*\*\d+\*\* minor · \*\*\d+\*\* patch · needs a new \*\*minor\*\* version to announce it \(0\.x\)/);
   }, 60_000);
 
   it("a breaking change announced by the version (a minor bump while 0.x) passes", async () => {
@@ -62,7 +66,34 @@ describe("npm run diff", () => {
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ ...pkg, version: `${major}.${minor + 1}.0` }));
     const result = await diff(dir);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("major");
+    expect(result.stdout).toContain(`**1** major · **0** minor · **0** patch · announced by **${major}.${minor + 1}.0**`);
+  }, 60_000);
+
+  it("the Location column points at files that are still there, at lines that exist", async () => {
+    const dir = copyProject();
+    edit(dir, "components/schemas/UpdateMessageStatusRequest.yaml", "properties:\n", "properties:\n  note:\n    type: string\n    description: An optional note.\n");
+    edit(dir, "paths/message.yaml", /\nput:\n[\s\S]*?(?=\ndelete:)/, "");
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ version: "0.3.0" }));
+    const result = await diff(dir);
+    expect(result.code, result.stderr).toBe(0);
+    const locations = result.stdout.split("\n").filter((line) => /^\| \S+ (major|minor|patch)/u.test(line)).map((line) => line.split(" | ")[3]!);
+    expect(locations.length).toBe(2);
+    for (const location of locations) {
+      const [file, line] = location.split(":");
+      expect(existsSync(path.join(dir, file!)), location).toBe(true);
+      expect(readFileSync(path.join(dir, file!), "utf8").split("\n").length).toBeGreaterThanOrEqual(Number(line));
+    }
+    expect(locations.some((location) => location.startsWith("openapi/released/0.2.0.json:"))).toBe(true);
+  }, 60_000);
+
+  it("without any released spec, says how to make the first one (no stack trace)", async () => {
+    const dir = copyProject();
+    for (const file of readdirSync(path.join(dir, "openapi/released"))) if (file.endsWith(".json")) rmSync(path.join(dir, "openapi/released", file));
+    const result = await diff(dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim()).toMatch(/^No released spec to compare with: openapi\/released\/ has no VERSION\.json yet\. .*run `npm run release:notes`/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it("adding an optional request field is not breaking", async () => {
@@ -97,5 +128,79 @@ describe("npm run release:notes", () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toContain(`the ${next} spec`);
     expect(after.stdout).toMatch(/\*\*0\*\* major · \*\*0\*\* minor · \*\*0\*\* patch/);
+  }, 60_000);
+
+  const setVersion = (dir: string, version: string) => {
+    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ ...pkg, version }));
+    return pkg.version as string;
+  };
+
+  it("refuses a version below the last release, and writes nothing", async () => {
+    const dir = copyProject();
+    const released = setVersion(dir, "0.1.9");
+    const result = await notes(dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`package.json says 0.1.9, which is not above the last release, ${released}: set a higher version.`);
+    expect(existsSync(path.join(dir, "CHANGELOG.md"))).toBe(false);
+    expect(existsSync(path.join(dir, "openapi/released/0.1.9.json"))).toBe(false);
+  }, 60_000);
+
+  it("a pre-release is a baseline that diff then uses, and a second run writes nothing twice", async () => {
+    const dir = copyProject();
+    setVersion(dir, "0.3.0-beta.1");
+    const first = await notes(dir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(existsSync(path.join(dir, "openapi/released/0.3.0-beta.1.json"))).toBe(true);
+    const after = await diff(dir);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toMatch(/^## API diff: the 0\.3\.0-beta\.1 spec → the current spec/);
+    const changelog = readFileSync(path.join(dir, "CHANGELOG.md"), "utf8");
+    const second = await notes(dir);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain("package.json still says 0.3.0-beta.1, the released version: bump it first");
+    expect(readFileSync(path.join(dir, "CHANGELOG.md"), "utf8")).toBe(changelog);
+    expect(changelog.match(/^## 0\.3\.0-beta\.1 /gm)).toHaveLength(1);
+  }, 90_000);
+
+  it("keeps an existing CHANGELOG.md intact: CRLF, a Keep a Changelog introduction, [Unreleased] notes, link references", async () => {
+    const dir = copyProject();
+    const released = setVersion(dir, "0.3.0");
+    const before = [
+      "# Changelog",
+      "",
+      "All notable changes to this project will be documented in this file.",
+      "",
+      "The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),",
+      "and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).",
+      "",
+      "## [Unreleased]",
+      "",
+      "### Added",
+      "",
+      "- A note someone wrote by hand.",
+      "",
+      `## [${released}] - 2026-01-01`,
+      "",
+      "### Fixed",
+      "",
+      "- Something.",
+      "",
+      `[unreleased]: https://example.com/compare/v${released}...HEAD`,
+      `[${released}]: https://example.com/releases/tag/v${released}`,
+      "",
+    ].join("\r\n");
+    writeFileSync(path.join(dir, "CHANGELOG.md"), before);
+    const result = await notes(dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("CHANGELOG.md has notes under [Unreleased]: move those that ship in 0.3.0 into its section.");
+    const after = readFileSync(path.join(dir, "CHANGELOG.md"), "utf8");
+    const at = before.indexOf(`## [${released}]`);
+    expect(after.startsWith(before.slice(0, at))).toBe(true);
+    expect(after.endsWith(before.slice(at))).toBe(true);
+    const added = after.slice(at, after.length - (before.length - at));
+    expect(added).toMatch(/^## \[0\.3\.0\] - \d{4}-\d{2}-\d{2}\r\n\r\n### API changes since /);
+    expect(added.replaceAll("\r\n", "")).not.toContain("\n");
+    expect(added.endsWith("\r\n\r\n")).toBe(true);
   }, 60_000);
 });

@@ -1,9 +1,11 @@
 /**
  * `check:generated` on a copy of the project: it passes as committed, and fails with a clear
- * message after a spec edit that was not regenerated, or a hand edit of a generated file.
+ * message after a spec edit that was not regenerated, or a hand edit of a generated file. A YAML
+ * error is Redocly's message once, exit 1, no stack, for `generate` as for `check:generated`; and
+ * `npm run docs` works where the checkout's path has a space.
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -20,8 +22,8 @@ function copyProject() {
   return dir;
 }
 
-async function check(dir: string) {
-  return promisify(execFile)(process.execPath, [path.join(root, "scripts/check-generated.mjs")], { env: { ...process.env, SPEC_PROJECT_DIR: dir } }).then(
+async function check(dir: string, script = "scripts/check-generated.mjs") {
+  return promisify(execFile)(process.execPath, [path.join(root, script)], { env: { ...process.env, SPEC_PROJECT_DIR: dir } }).then(
     ({ stdout }) => ({ code: 0, output: stdout }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
   );
@@ -52,5 +54,36 @@ describe("check:generated", () => {
     const result = await check(dir);
     expect(result.code).toBe(1);
     expect(result.output).toContain("Stale: generated/schema.d.ts");
+  });
+});
+
+describe("a YAML error", () => {
+  it.each(["scripts/generate.mjs", "scripts/check-generated.mjs"])("%s prints Redocly's message once and exits 1, without a stack trace", async (script) => {
+    const dir = copyProject();
+    const generated = readFileSync(path.join(dir, "generated/openapi.json"), "utf8");
+    writeFileSync(path.join(dir, "openapi/components/schemas/Message.yaml"), `${readFileSync(path.join(dir, "openapi/components/schemas/Message.yaml"), "utf8")}  broken: [unclosed\n`);
+    const result = await check(dir, script);
+    expect(result.code).toBe(1);
+    expect(result.output.match(/Failed to parse: [^\n]*Message\.yaml/g)).toHaveLength(1);
+    expect(result.output).toContain("broken: [unclosed");
+    expect(result.output).not.toMatch(/\n\s+at /);
+    expect(result.output).not.toContain("Stale:");
+    expect(readFileSync(path.join(dir, "generated/openapi.json"), "utf8")).toBe(generated);
+  });
+});
+
+describe("npm run docs", () => {
+  it("builds the page in a checkout whose path has a space", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "docs in a path with spaces-"));
+    copies.push(dir);
+    for (const entry of ["openapi", "redocly.yaml", "package.json", "scripts"]) cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+    symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+    const env = { ...process.env };
+    delete env.SPEC_PROJECT_DIR;
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(dir, "scripts/build-docs.mjs")], { cwd: dir, env });
+    expect(stdout).toMatch(/^build\/docs\/index\.html built in \d+ ms\n$/);
+    const page = path.join(dir, "build/docs/index.html");
+    expect(existsSync(page)).toBe(true);
+    expect(readFileSync(page, "utf8")).toContain("Create a message in a conversation");
   });
 });
