@@ -13,6 +13,7 @@ import { watch } from "chokidar";
 import { buildDocs, docsPath } from "./build-docs.mjs";
 import { startDocsServer } from "./docs-server.mjs";
 import { startPrism } from "./prism.mjs";
+import { DEFAULT_MOCK_PORT, portSetting } from "../src/cli/port-setting.js";
 import { apiDiff } from "./diff.mjs";
 import { bundle, bundlePath, projectDir, tool, typesFlags, withoutBanner } from "./tools.mjs";
 
@@ -32,8 +33,8 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-const docsPort = port("docs", values["docs-port"] ?? (process.env.DOCS_PORT || "8080"));
-const mockPort = port("mock", values["mock-port"] ?? (process.env.MOCK_PORT || "4010"));
+const docsPort = port("--docs-port", "DOCS_PORT", 8080);
+const mockPort = port("--mock-port", "MOCK_PORT", DEFAULT_MOCK_PORT);
 if (docsPort === mockPort) refuse(`The docs and the mock cannot share port ${docsPort}: choose two ports (--docs-port N, --mock-port N).`);
 await ensureFree(docsPort, "--docs-port", "DOCS_PORT");
 await ensureFree(mockPort, "--mock-port", "MOCK_PORT");
@@ -211,10 +212,14 @@ function ms(started) {
   return `${Math.round(performance.now() - started)} ms`;
 }
 
-function port(name, value) {
-  const number = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(number) || number < 1 || number > 65535) refuse(`The ${name} port must be a number from 1 to 65535, got "${value}".`);
-  return number;
+/** A port from its flag or, failing that, its environment variable: read as the CLI reads MOCK_PORT. */
+function port(flag, variable, fallback) {
+  const fromFlag = values[flag.slice(2)] !== undefined;
+  try {
+    return portSetting(fromFlag ? flag : variable, fromFlag ? values[flag.slice(2)] : process.env[variable], fallback);
+  } catch (error) {
+    refuse(error.message);
+  }
 }
 
 /** A usage error: one line, exit 2, before anything has started. */

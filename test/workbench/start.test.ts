@@ -252,8 +252,9 @@ describe("npm start refuses", () => {
   it.each([
     [["--docs-port", "4321", "--mock-port", "4321"], {}, "The docs and the mock cannot share port 4321: choose two ports (--docs-port N, --mock-port N)."],
     [["--docs-port", "4321"], { MOCK_PORT: "4321" }, "The docs and the mock cannot share port 4321: choose two ports (--docs-port N, --mock-port N)."],
-    [["--docs-port", "80a"], {}, 'The docs port must be a number from 1 to 65535, got "80a".'],
-    [["--mock-port", "70000"], {}, 'The mock port must be a number from 1 to 65535, got "70000".'],
+    [["--docs-port", "80a"], {}, '--docs-port takes a port number from 1 to 65535, got "80a"'],
+    [["--mock-port", "70000"], {}, '--mock-port takes a port number from 1 to 65535, got "70000"'],
+    [[], { MOCK_PORT: "0x10" }, 'MOCK_PORT takes a port number from 1 to 65535, got "0x10"'], // as the CLI reads it
     [["--port", "1"], {}, /^Unknown option '--port'.*\(see npm start -- --help\)$/],
     [["docs"], {}, /^Unexpected argument 'docs'.*\(see npm start -- --help\)$/],
   ])("%j %j: one line, exit 2, nothing started", async (args, env, message) => {
