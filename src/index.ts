@@ -2,15 +2,16 @@
  * chatwoot-messages: a typed client for Chatwoot's conversation messages API.
  * Everything a user imports comes from here.
  */
-export { createChatwootClient } from "./client.js";
-export type { CallOptions, ChatwootClient, ChatwootClientOptions, CreateCallOptions } from "./client.js";
-export { createRawClient } from "./raw.js";
-export type { ConnectionOptions } from "./transport.js";
-export type { MessagesResource } from "./messages.js";
-export type { IterateQuery } from "./pagination.js";
-export type { AuthHeader } from "./auth.js";
-export type { Logger } from "./logging.js";
-export type { Backoff } from "./retry.js";
+export { createChatwootClient } from "./application/client.js";
+export type { ChatwootClient, ChatwootClientOptions } from "./application/client.js";
+export type { CallOptions, CreateCallOptions } from "./application/messages.js";
+export { createRawClient } from "./core/raw.js";
+export type { ConnectionOptions } from "./core/transport.js";
+export type { MessagesResource } from "./application/messages.js";
+export type { IterateQuery } from "./application/pagination.js";
+export type { AuthHeader } from "./core/auth.js";
+export type { Logger } from "./core/logging.js";
+export type { Backoff } from "./core/retry.js";
 export {
   AbortError,
   ApiError,
@@ -27,8 +28,8 @@ export {
   UnknownOutcomeError,
   UnprocessableEntityError,
   ValidationError,
-} from "./errors.js";
-export type { ChatwootErrorBody } from "./errors.js";
+} from "./core/errors.js";
+export type { ChatwootErrorBody } from "./core/errors.js";
 export { MessageType } from "./types.js";
 export { verifyWebhook, WebhookVerificationError } from "./webhooks/verify.js";
 export type { VerifyWebhookOptions, WebhookFailure, WebhookHeaders } from "./webhooks/verify.js";

@@ -5,8 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { createChatwootClient } from "../client.js";
-import { ValidationError } from "../errors.js";
+import { createChatwootClient } from "../application/client.js";
+import { ValidationError } from "../core/errors.js";
 import { duration, UsageError } from "./args.js";
 import { messageCommands } from "./messages.js";
 import { errorLine, printable, printableJson, printableLines, withoutCredentials, type Io } from "./output.js";

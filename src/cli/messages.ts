@@ -3,7 +3,7 @@ import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import type { ParseArgsConfig } from "node:util";
-import type { ChatwootClient } from "../client.js";
+import type { ChatwootClient } from "../application/client.js";
 import type { Message, MessageList, MessageStatus } from "../types.js";
 import { messageId, UsageError } from "./args.js";
 

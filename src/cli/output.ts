@@ -4,7 +4,7 @@
  * characters (C0, DEL, C1 such as the 8-bit CSI \x9b), line separators and bidi overrides are
  * printed escaped.
  */
-import { ApiError, ChatwootError } from "../errors.js";
+import { ApiError, ChatwootError } from "../core/errors.js";
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 // What JSON.stringify leaves raw inside strings (it escapes C0 itself; its own newlines are layout).

@@ -65,7 +65,7 @@ async function listen(args: string[], { out, err, env }: Io): Promise<number> {
   let queue: WebhookQueue | undefined;
   if (redisUrl) {
     try {
-      const { redisWebhookQueue } = await import("../redis.js");
+      const { redisWebhookQueue } = await import("../redis/queue.js");
       queue = redisWebhookQueue({ connection: redisUrl });
     } catch (error) {
       err.write(`${errorLine(error)}\n--redis needs the bullmq and ioredis packages: npm install bullmq ioredis\n`);

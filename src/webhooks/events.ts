@@ -2,7 +2,7 @@
  * Events by name: a handler per event, typed with that event's payload from the spec, and the
  * echo guard that keeps a bot from answering itself.
  */
-import { DEFAULT_BOT_ID, markOf } from "../marker.js";
+import { DEFAULT_BOT_ID, markOf } from "../application/marker.js";
 import type { WebhookEvent } from "../types.js";
 import type { EventHandler, WebhookDelivery } from "./queue.js";
 

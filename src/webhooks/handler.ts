@@ -11,8 +11,8 @@
  *
  * A known duplicate is answered 200 and not run again.
  */
-import { ValidationError } from "../errors.js";
-import { validateBotId } from "../validate.js";
+import { ValidationError } from "../core/errors.js";
+import { validateBotId } from "../application/validate.js";
 import type { WebhookEvent } from "../types.js";
 import { DEFAULT_MAX_BODY_BYTES, readLimited } from "./body.js";
 import { dedupeKey, memoryDeliveryStore, type DeliveryStore } from "./dedupe.js";

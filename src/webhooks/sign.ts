@@ -2,7 +2,7 @@
  * Signs a delivery exactly as Chatwoot does, for your own tests and for `webhooks trigger`:
  * the headers of a POST whose body is `body`. No Node-only code.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { hmacHex } from "./hmac.js";
 
 export interface SignWebhookOptions {

@@ -3,7 +3,7 @@
  * HMAC-SHA256(secret, "{X-Chatwoot-Timestamp}.{raw body}"), with node:crypto where the runtime has
  * it and Web Crypto elsewhere (hmac.ts), compared in constant time. The secret never appears in an error.
  */
-import { ChatwootError, ValidationError } from "../errors.js";
+import { ChatwootError, ValidationError } from "../core/errors.js";
 import type { WebhookEvent } from "../types.js";
 import { hmacMatches } from "./hmac.js";
 

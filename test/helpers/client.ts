@@ -1,6 +1,6 @@
-import { createChatwootClient, GENERAL_PATH, type ChatwootClientOptions } from "../../src/client.js";
-import { createRawClient } from "../../src/raw.js";
-import type { ConnectionOptions } from "../../src/transport.js";
+import { createChatwootClient, GENERAL_PATH, type ChatwootClientOptions } from "../../src/application/client.js";
+import { createRawClient } from "../../src/core/raw.js";
+import type { ConnectionOptions } from "../../src/core/transport.js";
 
 /** Which request path the resource methods take in this run (the "general path" vitest project sets it). */
 export const requestPath = process.env.CHATWOOT_TEST_PATH === "general" ? "general" : "direct";

@@ -11,8 +11,8 @@ type Part = { code: string; modules: string[] };
 describe("the client's browser bundle", () => {
   it("loads openapi-fetch, the multipart form and the reconciler only on first need", async () => {
     const { upFront, onFirstNeed } = (await bundle(entries["chatwoot-messages (client)"])) as { upFront: Part; onFirstNeed: Part };
-    const later = ["node_modules/openapi-fetch/dist/index.mjs", "src/general.ts", "src/raw.ts", "src/request.ts", "src/multipart.ts", "src/idempotency.ts"];
-    expect(upFront.modules).toEqual(expect.arrayContaining(["src/client.ts", "src/direct.ts", "src/messages.ts", "src/validate.ts", "src/errors.ts"]));
+    const later = ["node_modules/openapi-fetch/dist/index.mjs", "src/core/general.ts", "src/core/raw.ts", "src/core/request.ts", "src/core/multipart.ts", "src/application/idempotency.ts"];
+    expect(upFront.modules).toEqual(expect.arrayContaining(["src/application/client.ts", "src/core/direct.ts", "src/application/messages.ts", "src/application/validate.ts", "src/core/errors.ts"]));
     expect(upFront.modules.filter((id) => later.includes(id))).toEqual([]);
     expect(onFirstNeed.modules).toEqual(expect.arrayContaining(later));
     expect(upFront.modules.filter((id) => id.startsWith("src/webhooks/"))).toEqual([]);
@@ -20,7 +20,7 @@ describe("the client's browser bundle", () => {
 
   it("the typed fetch client alone is openapi-fetch and the checks it shares, without the resource methods", async () => {
     const { upFront } = (await bundle(entries["chatwoot-messages (typed fetch client)"])) as { upFront: Part };
-    expect(upFront.modules).toEqual(expect.arrayContaining(["node_modules/openapi-fetch/dist/index.mjs", "src/raw.ts"]));
-    expect(upFront.modules.filter((id) => ["src/client.ts", "src/messages.ts", "src/validate.ts"].includes(id))).toEqual([]);
+    expect(upFront.modules).toEqual(expect.arrayContaining(["node_modules/openapi-fetch/dist/index.mjs", "src/core/raw.ts"]));
+    expect(upFront.modules.filter((id) => ["src/application/client.ts", "src/application/messages.ts", "src/application/validate.ts"].includes(id))).toEqual([]);
   }, 60_000);
 });

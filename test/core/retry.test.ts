@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionError, RateLimitError, ServerError, TimeoutError } from "../../src/index.js";
-import { parseRetryAfter } from "../../src/errors.js";
-import { retryDelay, DEFAULT_BACKOFF } from "../../src/retry.js";
+import { parseRetryAfter } from "../../src/core/errors.js";
+import { retryDelay, DEFAULT_BACKOFF } from "../../src/core/retry.js";
 import { clientFor } from "../helpers/client.js";
 import { closedPort, json, message, startServer, text, type TestServer } from "../helpers/http-server.js";
 

@@ -4,15 +4,16 @@
  * may be retried). The methods are async so that bad input rejects the returned promise like
  * every other failure, instead of throwing.
  */
-import type { CallOptions, CreateCallOptions, Send } from "./client.js";
-import type { Limiter } from "./concurrency.js";
+import type { Limiter } from "../core/concurrency.js";
+import type { CallOptions as CoreCallOptions, Send as CoreSend } from "../core/send.js";
 import type { Reconciler } from "./idempotency.js";
 import { withMarker, type MarkerWatch } from "./marker.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
-import { retryCreate, retryIdempotent } from "./retry.js";
-import { MessageType, type CreateMessageBody, type ListMessagesQuery, type Message, type MessageList, type UpdateMessageStatusRequest, type paths } from "./types.js";
-import { ValidationError } from "./errors.js";
-import { validateCreateBody, validateId, validateIdempotencyKey, validateListQuery, validateStatusBody, validateTransportOptions } from "./validate.js";
+import { retryCreate, retryIdempotent } from "../core/retry.js";
+import { MessageType, type CreateMessageBody, type ListMessagesQuery, type Message, type MessageList, type UpdateMessageStatusRequest, type paths } from "../types.js";
+import { ValidationError } from "../core/errors.js";
+import { validateId, validateTransportOptions } from "../core/validate.js";
+import { validateCreateBody, validateIdempotencyKey, validateListQuery, validateStatusBody } from "./validate.js";
 
 const MESSAGES = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages" satisfies keyof paths;
 const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}" satisfies keyof paths;
@@ -25,6 +26,31 @@ export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M
 }
   ? Body
   : never;
+
+export interface CallOptions extends CoreCallOptions {
+  /** The account for this call, instead of the client's. */
+  accountId?: number | string;
+}
+
+export interface CreateCallOptions extends CallOptions {
+  /** Also retry this create after a timeout, a 5xx or a broken connection (it may be posted twice). Ignored with an idempotency key. */
+  unsafeRetries?: boolean;
+  /**
+   * Makes the create idempotent: the same key resolves with the same message, and after an
+   * ambiguous failure the message is looked for before it is sent again. Derive it from what you
+   * answer (e.g. `reply-${incomingMessageId}`). Stored in content_attributes.chatwoot_messages_key.
+   * The key is looked for before the first send: among the messages after `idempotencyAnchor`, or
+   * without one in the conversation's latest 20 messages.
+   */
+  idempotencyKey?: string;
+  /**
+   * A message id older than any message this key can have posted, typically the incoming message
+   * you answer (ids only grow): the key is looked for among all the messages after it.
+   */
+  idempotencyAnchor?: number | string;
+}
+
+type Send = CoreSend<CallOptions>;
 
 export interface MessagesResource {
   /**

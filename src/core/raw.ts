@@ -8,7 +8,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { authMiddleware } from "./auth.js";
 import { LightRequest, sendWith } from "./request.js";
 import { checkConnection, type ConnectionOptions } from "./transport.js";
-import type { paths } from "./types.js";
+import type { paths } from "../types.js";
 
 export function createRawClient(options: ConnectionOptions): Client<paths> {
   const { baseUrl, origin, token, authHeader } = checkConnection(options);

@@ -7,8 +7,14 @@
  * give the caller the same outcome. client.ts runs every resource test on both.
  */
 import type { AuthHeader } from "./auth.js";
-import type { RawOutcome } from "./client.js";
 import { redirectMode, toChatwootError } from "./transport.js";
+
+/** What an openapi-fetch call resolves with, asked to leave successful bodies as text. */
+export interface RawOutcome {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
 
 /** A resource call, described the same way to both request paths. */
 export interface PreparedRequest {

@@ -4,8 +4,8 @@
  * signal only: one caller's abort or timeout never fails another. An id is kept only while a call
  * with it is in flight, so the map never outgrows the calls in flight.
  */
-import { onAbort } from "./signals.js";
-import { abortError } from "./timeout.js";
+import { onAbort } from "../core/signals.js";
+import { abortError } from "../core/timeout.js";
 
 export type Turns = Map<string, Promise<void>>;
 

@@ -4,8 +4,7 @@
  * middleware hooks, a multipart body built afresh for each attempt). client.ts loads this module
  * on first need. Both paths describe the call the same way and read the answer the same way.
  */
-import type { RawOutcome } from "./client.js";
-import type { PreparedRequest } from "./direct.js";
+import type { PreparedRequest, RawOutcome } from "./direct.js";
 import { toFormData } from "./multipart.js";
 import { createRawClient } from "./raw.js";
 import { redirectMode, type ConnectionOptions } from "./transport.js";

@@ -3,7 +3,7 @@
  * (as Rails parses `content_attributes`), and one `attachments[]` part per file.
  */
 import { isBlob } from "./validate.js";
-import type { AttachmentInput, CreateMessageBody } from "./types.js";
+import type { AttachmentInput, CreateMessageBody } from "../types.js";
 
 export function toFormData(body: CreateMessageBody): FormData {
   const form = new FormData();

@@ -17,11 +17,11 @@
  * A look covers the messages after the call's anchor (pages of 100, ascending: ids only grow), or
  * without one the latest page (20 messages).
  */
-import { ApiError, AuthenticationError, ConnectionError, InvalidResponseError, ServerError, TimeoutError, UnknownOutcomeError } from "./errors.js";
+import { ApiError, AuthenticationError, ConnectionError, InvalidResponseError, ServerError, TimeoutError, UnknownOutcomeError } from "../core/errors.js";
 import { carries, markOf, type MarkerWatch } from "./marker.js";
-import { sleep } from "./timeout.js";
+import { sleep } from "../core/timeout.js";
 import { waitTurn, type Turns } from "./turns.js";
-import type { ListMessagesQuery, Message, MessageList } from "./types.js";
+import type { ListMessagesQuery, Message, MessageList } from "../types.js";
 
 export interface KeyedCreate {
   /** Account and conversation: a key is the same key only there. */

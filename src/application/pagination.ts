@@ -4,8 +4,8 @@
  * below the cursor are yielded, so each message comes once and a server that ignored the cursor
  * cannot make the walk loop.
  */
-import type { ListMessagesQuery, Message, MessageList } from "./types.js";
-import { throwIfAborted } from "./timeout.js";
+import type { ListMessagesQuery, Message, MessageList } from "../types.js";
+import { throwIfAborted } from "../core/timeout.js";
 
 export type IterateQuery = Pick<ListMessagesQuery, "before" | "filter_internal_messages">;
 

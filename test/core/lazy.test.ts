@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ChatwootError, ConnectionError } from "../../src/errors.js";
-import { onFirstNeed } from "../../src/lazy.js";
-import { retryCreate } from "../../src/retry.js";
+import { ChatwootError, ConnectionError } from "../../src/core/errors.js";
+import { onFirstNeed } from "../../src/core/lazy.js";
+import { retryCreate } from "../../src/core/retry.js";
 
 describe("onFirstNeed", () => {
   it("loads once, however many calls need it at the same time", async () => {

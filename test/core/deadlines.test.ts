@@ -1,7 +1,7 @@
 /** The shared deadline timer: every deadline fires at its own time, cancelled ones never, and it keeps no process alive. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TimeoutError } from "../../src/index.js";
-import { createDeadlines } from "../../src/deadlines.js";
+import { createDeadlines } from "../../src/core/deadlines.js";
 import { clientFor } from "../helpers/client.js";
 import { startServer, type TestServer } from "../helpers/http-server.js";
 import { root, runSupervised } from "../helpers/processes.js";
@@ -53,7 +53,7 @@ describe("createDeadlines", () => {
   });
 
   it("keeps no process alive: a pending 60 s deadline does not hold the process open", async () => {
-    const script = `import { deadlines } from "./dist/deadlines.js"; deadlines.schedule(60_000, () => console.log("fired")); console.log("scheduled");`;
+    const script = `import { deadlines } from "./dist/core/deadlines.js"; deadlines.schedule(60_000, () => console.log("fired")); console.log("scheduled");`;
     // A kept-alive process would run for a minute, past this test's timeout.
     const result = await runSupervised(process.execPath, ["--input-type=module", "-e", script], { cwd: root });
     expect(result).toMatchObject({ code: 0, stdout: "scheduled\n" });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError } from "../../src/index.js";
-import { createLimiter } from "../../src/concurrency.js";
+import { createLimiter } from "../../src/core/concurrency.js";
 import { clientFor } from "../helpers/client.js";
 import { json, message, startServer, type TestServer } from "../helpers/http-server.js";
 

@@ -1,6 +1,6 @@
 import type { Middleware } from "openapi-fetch";
 import { describe, expect, it, vi } from "vitest";
-import { GENERAL_PATH } from "../../src/client.js";
+import { GENERAL_PATH } from "../../src/application/client.js";
 import { ConnectionError, createChatwootClient, RedirectError, ValidationError } from "../../src/index.js";
 import { TOKEN, clientFor, rawFor, requestPath } from "../helpers/client.js";
 import { json, message, useServers } from "../helpers/http-server.js";

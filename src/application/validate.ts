@@ -1,11 +1,13 @@
 /**
- * Checks made before anything is sent. Each failure is a ValidationError that names the
- * parameter; the request is never built. The lists below are runtime copies of enums and
+ * The Application API's checks of message bodies, list queries and its client's own options,
+ * made before anything is sent (the checks every family shares are in core/validate.ts). Each
+ * failure is a ValidationError that names the parameter. The lists below are runtime copies of enums and
  * allow-lists in the spec, and the `_InSync` assertions make the compiler fail when they drift
  * from the generated types.
  */
-import type { components } from "../generated/schema.js";
-import { ValidationError } from "./errors.js";
+import type { components } from "../../generated/schema.js";
+import { ValidationError } from "../core/errors.js";
+import { MAX_TIMEOUT_MS, codePoints, isBlob, oneOf, requireObject, show, validateId, validateTransportOptions, type CallOptionsInput } from "../core/validate.js";
 
 type Schemas = components["schemas"];
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -13,8 +15,6 @@ type Assert<T extends true> = T;
 
 const MAX_CONTENT_LENGTH = 150_000;
 const MAX_TEXT_COLUMN = 20_000; // ApplicationRecord's cap on text columns without a length validation of their own
-const MAX_TIMEOUT_MS = 2_147_483_647; // setTimeout's limit
-const MAX_RETRIES = 10;
 
 const CONTENT_TYPES = [
   "text", "input_text", "input_textarea", "input_email", "input_select", "cards", "form", "article",
@@ -42,16 +42,6 @@ type _InSync7 = Assert<SameMembers<(typeof ITEM_KEYS.article)[number], keyof Sch
 const ACTION_KEYS = ["type", "text", "payload", "uri"] as const;
 type _InSync8 = Assert<SameMembers<(typeof ACTION_KEYS)[number], keyof Schemas["CardAction"]>>;
 
-/** Account, conversation and message ids: positive safe integers, or strings of digits. */
-export function validateId(parameter: string, value: unknown): number {
-  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
-  if (typeof value === "string" && /^[0-9]+$/.test(value)) {
-    const id = Number(value);
-    if (Number.isSafeInteger(id) && id > 0) return id;
-  }
-  throw new ValidationError(parameter, `must be a positive integer or a string of digits, got ${show(value)}`);
-}
-
 /** A non-empty string of printable characters, at most 200 (it is stored in the message). */
 export function validateIdempotencyKey(key: unknown): string {
   if (typeof key !== "string" || !/^[\x21-\x7e]{1,200}$/.test(key)) {
@@ -60,47 +50,13 @@ export function validateIdempotencyKey(key: unknown): string {
   return key;
 }
 
-export interface CallOptionsInput {
-  maxConcurrentWrites?: unknown;
-  idempotencyKeys?: unknown;
-  accountId?: unknown;
-  signal?: unknown;
-  timeoutMs?: unknown;
-  maxRetries?: unknown;
-}
-
-/** timeoutMs, maxRetries and signal, whether given to the client or to one call. */
-export function validateTransportOptions(options: CallOptionsInput, prefix = "options"): void {
-  const { timeoutMs, maxRetries, signal } = options;
-  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
-    throw new ValidationError(`${prefix}.timeoutMs`, `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${show(timeoutMs)}`);
-  }
-  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES)) {
-    throw new ValidationError(`${prefix}.maxRetries`, `must be a whole number from 0 to ${MAX_RETRIES}, got ${show(maxRetries)}`);
-  }
-  const { maxConcurrentWrites, idempotencyKeys } = options;
+/** The core's option checks, plus the Application API client's own `idempotencyKeys`. */
+export function validateClientOptions(options: CallOptionsInput & { idempotencyKeys?: unknown }, prefix = "options"): void {
+  validateTransportOptions(options, prefix);
+  const { idempotencyKeys } = options;
   if (idempotencyKeys !== undefined && idempotencyKeys !== "auto" && idempotencyKeys !== "off") {
     throw new ValidationError(`${prefix}.idempotencyKeys`, `must be "auto" or "off", got ${show(idempotencyKeys)}`);
   }
-  if (maxConcurrentWrites !== undefined && !(Number.isInteger(maxConcurrentWrites) && (maxConcurrentWrites as number) >= 1)) {
-    throw new ValidationError(`${prefix}.maxConcurrentWrites`, `must be a whole number of 1 or more, got ${show(maxConcurrentWrites)}`);
-  }
-  if (signal !== undefined && !(typeof AbortSignal !== "undefined" && signal instanceof AbortSignal)) {
-    throw new ValidationError(`${prefix}.signal`, "must be an AbortSignal");
-  }
-}
-
-/** `backoff`: each delay given must be a number of milliseconds (a `NaN` from `Number(process.env.X)` is refused). */
-export function validateBackoff(backoff: unknown): Record<string, number> {
-  if (backoff === undefined) return {};
-  const given = requireObject("options.backoff", backoff);
-  for (const name of ["initialMs", "maxMs", "maxRetryAfterMs"]) {
-    const value = given[name];
-    if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMEOUT_MS)) {
-      throw new ValidationError(`options.backoff.${name}`, `must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${show(value)}`);
-    }
-  }
-  return given as Record<string, number>;
 }
 
 /** `settleMs`: how long a keyed create's ambiguous failure is given to show up in the list. */
@@ -209,23 +165,6 @@ function validateAttachments(attachments: unknown): void {
   });
 }
 
-export function isBlob(value: unknown): value is Blob {
-  return typeof Blob !== "undefined" && value instanceof Blob;
-}
-
-function requireObject(parameter: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ValidationError(parameter, `must be an object, got ${show(value)}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function oneOf(parameter: string, value: unknown, allowed: readonly string[]): void {
-  if (value !== undefined && !allowed.includes(value as string)) {
-    throw new ValidationError(parameter, `must be one of ${allowed.join(", ")}, got ${show(value)}`);
-  }
-}
-
 function allowedKeys(parameter: string, value: Record<string, unknown>, allowed: readonly string[]): void {
   const extra = Object.keys(value).filter((key) => !allowed.includes(key));
   if (extra.length > 0) {
@@ -241,22 +180,3 @@ function parseJson(parameter: string, text: string): unknown {
   }
 }
 
-/** Ruby (and the spec's maxLength) count characters, not UTF-16 code units. */
-function codePoints(text: string): number {
-  let pairs = 0;
-  for (let i = 0; i < text.length - 1; i++) {
-    const high = text.charCodeAt(i);
-    const low = text.charCodeAt(i + 1);
-    if (high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
-      pairs++;
-      i++;
-    }
-  }
-  return text.length - pairs;
-}
-
-function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
-}
