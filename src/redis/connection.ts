@@ -2,9 +2,9 @@
  * The Redis clients behind the queue. BullMQ 6 no longer builds ioredis clients itself, so they
  * are made here from a `redis://` URL or ioredis options, and closed by whoever made them. Two
  * kinds, because they fail differently on purpose:
- * - the receiver's client must fail fast when Redis is gone (no offline queue, one retry, a
- *   connect timeout), so that a delivery that cannot be stored is answered 503 within
- *   Chatwoot's 5 s, never acknowledged;
+ * - the receiver's client must fail fast when Redis is gone (no offline queue, no retry, no
+ *   resending after a reconnect, a connect timeout), so that a delivery that cannot be stored is
+ *   answered 500 within Chatwoot's 5 s, and is not stored later behind that answer's back;
  * - a worker's client waits out an outage (BullMQ requires `maxRetriesPerRequest: null` there).
  */
 import { Redis, type RedisOptions } from "ioredis";
@@ -21,7 +21,9 @@ function create(connection: RedisConnection, overrides: RedisOptions): Redis {
 export function receiverClient(connection: RedisConnection): Redis {
   return create(connection, {
     enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
+    // A command whose connection dropped fails at once, instead of being sent again once Redis is back.
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
     connectTimeout: 2_000,
     // Keep reconnecting in the background (capped), so that the receiver recovers with Redis.
     retryStrategy: (times) => Math.min(times * 200, 2_000),

@@ -4,6 +4,7 @@
  * `lockMs` and runs on another worker.
  */
 import { Worker, type Job } from "bullmq";
+import { asError } from "../webhooks/failure.js";
 import type { EventHandler, WebhookWorker, WorkOptions } from "../webhooks/queue.js";
 import { closeClient, withCap, workerClient, type RedisConnection } from "./connection.js";
 import type { JobData } from "./queue.js";
@@ -16,12 +17,17 @@ export interface WorkerSettings {
   onError?: ((error: unknown) => void) | undefined;
 }
 
-export function startWorker(handler: EventHandler, { concurrency = 1, lockMs = 30_000 }: WorkOptions, settings: WorkerSettings): WebhookWorker {
+export function startWorker(handler: EventHandler, { concurrency, lockMs }: Required<WorkOptions>, settings: WorkerSettings): WebhookWorker {
   const client = workerClient(settings.connection);
   const worker = new Worker<JobData>(
     settings.name,
     async (job: Job<JobData>) => {
-      await handler(job.data.event, { deliveryId: job.data.deliveryId ?? undefined, attempt: job.attemptsMade + 1 });
+      try {
+        await handler(job.data.event, { deliveryId: job.data.deliveryId ?? undefined, attempt: job.attemptsMade + 1 });
+      } catch (error) {
+        // BullMQ reads .message of what the processor threw: undefined, null or a string would not fail the job cleanly.
+        throw asError(error);
+      }
     },
     {
       connection: client,

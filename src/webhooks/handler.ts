@@ -6,16 +6,19 @@
  * - runs `onEvent` itself (no queue): 200 once it succeeded, 500 when it failed (an agent bot's
  *   delivery is then retried), 202 when it is still running at `deadlineMs` (the work goes on, but
  *   a crash from then on loses it: at most once); or
- * - stores the delivery in a `queue` for workers: 202 only once it is stored, 503 when it cannot
- *   be (nothing is acknowledged that was not kept), at least once.
+ * - stores the delivery in a `queue` for workers: 202 only once it is stored, 500 when it cannot
+ *   be (nothing is acknowledged that was not kept, and Chatwoot retries agent-bot deliveries on
+ *   500 only, never on 503), at least once.
  *
- * A known duplicate is answered 200 and not run again.
+ * A known duplicate is answered 200 and not run again; a duplicate of a delivery whose run is still
+ * in flight here is answered with that run's outcome.
  */
 import { ValidationError } from "../errors.js";
 import type { WebhookEvent } from "../types.js";
 import { DEFAULT_MAX_BODY_BYTES, readLimited } from "./body.js";
-import { dedupeKey, memoryDeliveryStore, type DeliveryStore } from "./dedupe.js";
+import { dedupeKey, memoryDeliveryStore, signatureKey, type DeliveryStore } from "./dedupe.js";
 import { isOwnMessage, routeEvents, type EventHandlers } from "./events.js";
+import { positive } from "./numbers.js";
 import type { EventHandler, WebhookQueue } from "./queue.js";
 import { checkSecrets, checkTolerance, header, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from "./verify.js";
 
@@ -30,7 +33,7 @@ export interface WebhookHandlerOptions extends Pick<VerifyWebhookOptions, "secre
   queue?: WebhookQueue;
   /** Where a failing `onEvent` (or store) is reported. Default: console.error (a lost event should not be silent). */
   onError?(error: unknown, event: WebhookEvent): void;
-  /** Remembers deliveries already handled (no queue). Default: memoryDeliveryStore(). */
+  /** Remembers deliveries already handled (no queue). Default: memoryDeliveryStore() (24 h, at least twice toleranceSeconds). */
   store?: DeliveryStore;
   /** How long the request waits for `onEvent` (no queue); Chatwoot gives up after 5 s. Default 4000. */
   deadlineMs?: number;
@@ -62,7 +65,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     await routed?.(event, delivery);
     await options.onEvent?.(event, delivery);
   };
-  const store = options.store ?? memoryDeliveryStore();
+  // A signature can be accepted from toleranceSeconds before its timestamp to as long after: remember it that long.
+  const store = options.store ?? memoryDeliveryStore({ ttlMs: Math.max(24 * 60 * 60 * 1000, 2_000 * checkTolerance(options.toleranceSeconds)) });
   const onError = options.onError ?? ((error: unknown) => console.error("chatwoot webhook handler failed:", error));
 
   const receive = async (request: Request): Promise<Response> => {
@@ -84,39 +88,78 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     // The echo guard: a bot's own replies come back as message_created; answering them would loop.
     if (!options.includeOwnMessages && isOwnMessage(event)) return answer(200, { skipped: "own message" });
     const deliveryId = header(request.headers, "x-chatwoot-delivery");
-    const key = dedupeKey(event, deliveryId);
+    const signature = header(request.headers, "x-chatwoot-signature");
+    const key = dedupeKey(event, deliveryId, signature);
+    // Known by its signature too, unless that is already its key: a captured delivery re-sent under a new id is a duplicate.
+    const replayKey = signatureKey(signature);
+    const keys = [...new Set([key, replayKey])].filter((k): k is string => k !== undefined);
 
     if (queue) {
       try {
-        const stored = await queue.add(key ?? `once.${crypto.randomUUID()}`, event, deliveryId);
+        const stored = await queue.add(key ?? `once.${crypto.randomUUID()}`, event, deliveryId, replayKey === key ? undefined : replayKey);
         return stored === "stored" ? answer(202, { queued: true }) : answer(200, { duplicate: true });
       } catch (error) {
         onError(error, event);
-        return answer(503, { error: "The delivery could not be stored; send it again" });
+        // 500, not 503: Chatwoot retries an agent-bot delivery on 429 and 500 only.
+        return answer(500, { error: "The delivery could not be stored; send it again" });
       }
     }
 
+    let seenKey: string | undefined;
     try {
-      if (key !== undefined && !(await store.claim(key))) return answer(200, { duplicate: true });
+      seenKey = await claimAll(keys);
     } catch (error) {
       onError(error, event);
-      return answer(503, { error: "The delivery store is unavailable; send it again" });
+      return answer(500, { error: "The delivery store is unavailable; send it again" });
     }
-    const work = run(onEvent!, event, deliveryId, key);
+    if (seenKey !== undefined) return duplicateOf(seenKey);
+    const work = run(onEvent!, event, deliveryId, keys);
+    for (const k of keys) inFlight.set(k, work);
+    void work.finally(() => keys.forEach((k) => inFlight.get(k) === work && inFlight.delete(k)));
     options.waitUntil?.(work);
     const outcome = await withinDeadline(work, deadlineMs);
     if (outcome === LATE) return answer(202, { accepted: true });
     return outcome ? answer(200, { handled: true }) : answer(500, { error: "The handler failed" });
   };
 
-  /** True when onEvent succeeded; on failure the key is released (so a retry runs) and both failures reported. */
-  const run = async (handler: EventHandler, event: WebhookEvent, deliveryId: string | undefined, key: string | undefined) => {
+  /** Runs of this handler not finished yet, by each of their keys. */
+  const inFlight = new Map<string, Promise<boolean>>();
+
+  /** Claims every key of a delivery; returns the first one already seen (after releasing those just claimed), or undefined. */
+  const claimAll = async (keys: string[]): Promise<string | undefined> => {
+    const claimed: string[] = [];
+    for (const k of keys) {
+      if (await store.claim(k)) {
+        claimed.push(k);
+        continue;
+      }
+      await Promise.all(claimed.map((c) => store.release(c)));
+      return k;
+    }
+    return undefined;
+  };
+
+  /**
+   * A duplicate is acknowledged only once the first run is known to have succeeded: while it is in
+   * flight here, its outcome is awaited (500 if it fails or is still running at the deadline, so
+   * that the sender tries again rather than believing it done).
+   */
+  const duplicateOf = async (seenKey: string): Promise<Response> => {
+    const running = inFlight.get(seenKey);
+    if (running === undefined) return answer(200, { duplicate: true });
+    const outcome = await withinDeadline(running, deadlineMs);
+    if (outcome === true) return answer(200, { duplicate: true });
+    return answer(500, { error: outcome === LATE ? "The first delivery of this event is still being handled; send it again" : "The first delivery of this event failed; send it again" });
+  };
+
+  /** True when onEvent succeeded; on failure the keys are released (so a retry runs) and both failures reported. */
+  const run = async (handler: EventHandler, event: WebhookEvent, deliveryId: string | undefined, keys: string[]) => {
     try {
       await handler(event, { deliveryId, attempt: 1 });
       return true;
     } catch (error) {
       try {
-        if (key !== undefined) await store.release(key);
+        await Promise.all(keys.map((k) => store.release(k)));
       } catch (releaseError) {
         onError(releaseError, event);
       }
@@ -138,14 +181,6 @@ function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LAT
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, ms, LATE)));
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(name, `must be a positive number, got ${String(value)}`);
-  }
-  return value;
 }
 
 export function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
