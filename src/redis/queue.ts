@@ -75,13 +75,20 @@ export function redisWebhookQueue(options: RedisWebhookQueueOptions): WebhookQue
   };
   client.on("ready", check);
 
+  let whenReady: Promise<void> | undefined;
+  const connected = (): Promise<void> | void => {
+    if (client.status === "ready") return;
+    return (whenReady ??= new Promise<void>((resolve) => client.once("ready", () => ((whenReady = undefined), resolve()))));
+  };
+
   const attempt = async (key: string, event: WebhookEvent, deliveryId: string | undefined, replayKey: string | undefined, given: { up: boolean }) => {
-    // Never wait for Redis to come back: a delivery refused now must not be stored after the answer.
+    // Waits for the connection within the receiver's time only: once it has given up (and answered 500),
+    // nothing is sent for this delivery, even when Redis comes back.
     const live = () => {
-      if (!given.up) throw new Error("the receiver gave up on this delivery");
+      if (!given.up) throw new Error("the receiver gave up on this delivery: it was not stored");
       if (client.status !== "ready") throw new Error("Redis is not connected: the delivery was not stored");
     };
-    live();
+    await connected();
     await queue.waitUntilReady();
     if (options.requireDurableRedis) {
       const report = await durability!;
