@@ -94,7 +94,7 @@ describe("the Redis queue across processes", () => {
 });
 
 describe("Redis unreachable", () => {
-  it("answers 503 within the store timeout, acknowledges nothing, and recovers when Redis is back", async () => {
+  it("answers 500 within the store timeout, acknowledges nothing, and recovers when Redis is back", async () => {
     const port = await freePort();
     const errors: unknown[] = [];
     const queue = redisWebhookQueue({ connection: `redis://127.0.0.1:${port}`, prefix: `down-${randomUUID()}`, storeTimeoutMs: 500 });
@@ -102,7 +102,7 @@ describe("Redis unreachable", () => {
     let back: TestRedis | undefined;
     try {
       const response = await handler(delivery(messageEvent(1)));
-      expect(response.status).toBe(503);
+      expect(response.status).toBe(500);
       expect(errors).toHaveLength(1);
       back = await startRedis(port);
       const ran: number[] = [];
@@ -117,7 +117,7 @@ describe("Redis unreachable", () => {
     }
   }, 60_000);
 
-  it("Redis going away while receiving: 503 from then on, never a 2xx that was not stored", async () => {
+  it("Redis going away while receiving: 500 from then on, never a 2xx that was not stored", async () => {
     const own = await startRedis();
     const errors: unknown[] = [];
     const queue = redisWebhookQueue({ connection: own.url, prefix: `away-${randomUUID()}`, storeTimeoutMs: 500 });
@@ -125,10 +125,45 @@ describe("Redis unreachable", () => {
     try {
       expect((await handler(delivery(messageEvent(1)))).status).toBe(202);
       await own.stop();
-      for (let id = 2; id <= 4; id++) expect((await handler(delivery(messageEvent(id)))).status).toBe(503);
+      for (let id = 2; id <= 4; id++) expect((await handler(delivery(messageEvent(id)))).status).toBe(500);
       expect(errors.length).toBeGreaterThanOrEqual(3);
     } finally {
       await queue.close();
+    }
+  }, 60_000);
+});
+
+describe("nothing parked", () => {
+  it("deliveries refused (500) while Redis was down at startup are never stored nor run once it is up", async () => {
+    const port = await freePort();
+    const prefix = `parked-${randomUUID()}`;
+    const queue = redisWebhookQueue({ connection: `redis://127.0.0.1:${port}`, prefix, storeTimeoutMs: 300, logger: {} });
+    const handler = createWebhookHandler({ secret: SECRET, queue, onError: () => undefined });
+    let back: TestRedis | undefined;
+    try {
+      for (let id = 1; id <= 3; id++) expect((await handler(delivery(messageEvent(id, { event: "message_updated" })))).status).toBe(500);
+      back = await startRedis(port);
+      const ran: string[] = [];
+      queue.work((event) => void ran.push(`${event.event}.${(event as { id: number }).id}`));
+      let id = 100;
+      const stored = await waitFor(async () => ((await handler(delivery(messageEvent(++id)))).status === 202 ? id : undefined), 30_000, "the receiver to recover");
+      await waitFor(() => ran.includes(`message_created.${stored}`), 30_000, "the stored delivery to run");
+      // Give anything parked in the first client time to reach Redis: the worker has just run a newer job.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const own = new Redis(back.url);
+      try {
+        const keys = await own.keys(`${prefix}:*`);
+        expect(keys.filter((key) => key.includes("delivery."))).toEqual([]); // the message_updated jobs' ids
+        // Signatures remembered belong to stored deliveries only.
+        const seen = await Promise.all(keys.filter((key) => key.includes(":seen:")).map((key) => own.get(key)));
+        expect(seen.filter((job) => !job?.startsWith("message_created."))).toEqual([]);
+      } finally {
+        own.disconnect();
+      }
+      expect(ran.filter((name) => name.startsWith("message_updated"))).toEqual([]);
+    } finally {
+      await queue.close();
+      await back?.stop();
     }
   }, 60_000);
 });
