@@ -133,6 +133,40 @@ describe("Redis unreachable", () => {
   }, 60_000);
 });
 
+describe("closing while Redis is down", () => {
+  it.each([
+    ["down from the start", false],
+    ["gone while a job is in hand", true],
+  ])("worker.close() and queue.close() return, and the process then exits by itself (%s)", async (_name, holding) => {
+    const own = holding ? await startRedis() : undefined;
+    const prefix = `close-${randomUUID()}`;
+    const child = spawnSupervised(process.execPath, ["test/fixtures/close-when-down.mjs"], {
+      env: { ...process.env, REDIS_URL: own?.url ?? `redis://127.0.0.1:${await freePort()}`, PREFIX: prefix, LOCK_MS: holding ? "2000" : "30000" },
+    });
+    let said = "";
+    child.stdout.on("data", (chunk) => (said += chunk));
+    child.stderr.on("data", (chunk) => (said += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const queue = own && redisWebhookQueue({ connection: own.url, prefix, logger: {} });
+    try {
+      await waitFor(() => said.includes("working"), 20_000, "the worker to start", () => said);
+      if (own && queue) {
+        await queue.add("message_created.1.1", messageEvent(1) as never, undefined);
+        await waitFor(() => said.includes("holding"), 20_000, "the job to be in hand", () => said);
+        await queue.close();
+        await own.stop();
+      }
+      // SIGTERM to the fixture itself, not through the supervisor (which would SIGKILL it after a while).
+      for (const pid of childrenOf(child.pid!)) process.kill(pid, "SIGTERM");
+      await waitFor(() => /closed in \d+ ms/.test(said), 20_000, "close() to return", () => said);
+      expect(await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000, "still running"))])).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await own?.stop();
+    }
+  }, 60_000);
+});
+
 describe("nothing parked", () => {
   it("deliveries refused (500) while Redis was down at startup are never stored nor run once it is up", async () => {
     const port = await freePort();
