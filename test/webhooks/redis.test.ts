@@ -206,13 +206,17 @@ describe("chaos", () => {
   it("a few hundred deliveries with duplicates, retries, flaky handlers and a worker killed mid-run: every acknowledged delivery processed, none twice but the killed worker's", async () => {
     const prefix = `chaos-${randomUUID()}`;
     const receivers = await Promise.all([startBot(prefix, { RECEIVE: "1" }), startBot(prefix, { RECEIVE: "1" })]);
-    const steady = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "300" });
-    // The doomed worker's slow jobs take long, so that it surely has some in hand when it is killed.
-    let doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "20000" });
+    // The doomed worker's slow jobs never end: what it takes of them, it holds until it is killed.
+    let doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "600000" });
     const firstDoomed = doomed;
     const inHand = () => [...firstDoomed.output().matchAll(/^start (\d+) \d+$/gm)].map((m) => m[1]!)
       .filter((id) => !new RegExp(`^(done|fail) ${id}$`, "m").test(firstDoomed.output()));
-    const acknowledged = new Set<string>();
+    // A designated slow job, taken by the doomed worker while it is the only one: certainly in hand at the kill.
+    const held = "1000";
+    expect(await send(receivers[0]!, delivery(messageEvent(Number(held), { content: "slow" })))).toBe(202);
+    await waitFor(() => inHand().includes(held), 30_000, "the doomed worker to hold the slow job", firstDoomed.output);
+    const steady = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "300" });
+    const acknowledged = new Set<string>([held]);
     const statuses: number[] = [];
     const pick = (i: number) => receivers[i % 2]!;
     const deliver = async (i: number, request: Request, id: string) => {
@@ -234,8 +238,8 @@ describe("chaos", () => {
       if (i % 7 === 0) sends.push(deliver(i, delivery(event, { deliveryId, timestamp: now + 1 }), String(i))); // an agent-bot retry
       if (i === Math.floor(total / 2)) {
         await Promise.all(sends.splice(0));
-        await waitFor(() => inHand().length > 0, 30_000, "the doomed worker to hold a job", firstDoomed.output);
-        await stopBot(doomed, "SIGKILL"); // a crash with jobs in hand
+        expect(inHand()).toContain(held);
+        await stopBot(doomed, "SIGKILL"); // a crash with jobs in hand, the designated one among them
         doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "300" });
       }
       if (sends.length >= 16) await Promise.all(sends.splice(0));
@@ -243,7 +247,7 @@ describe("chaos", () => {
     await Promise.all(sends);
 
     expect(new Set(statuses)).toEqual(new Set([200, 202]));
-    expect(inHand().length).toBeGreaterThan(0);
+    expect(inHand()).toContain(held);
     const startedOnDoomed = new Set([...firstDoomed.output().matchAll(/^start (\d+) \d+$/gm)].map((m) => m[1]!));
     let seen = 0;
     await waitFor(async () => (seen = new Set(await processed(prefix)).size) >= acknowledged.size, 90_000, "every acknowledged delivery processed",
@@ -261,6 +265,8 @@ describe("chaos", () => {
     const recovered = (await Promise.all([...startedOnDoomed].map(stalled))).filter((count) => count >= 1).length;
     console.log(`chaos: ${statuses.length} deliveries, ${statuses.filter((s) => s === 202).length} stored, ${statuses.filter((s) => s === 200).length} duplicates, ${acknowledged.size} messages, ${done.length} runs, ${recovered} jobs taken back from the SIGKILLed worker`);
     expect(recovered).toBeGreaterThan(0);
+    expect(await stalled(held)).toBeGreaterThanOrEqual(1); // taken back from the killed worker, and run to the end elsewhere
+    expect(counts.get(held)).toBe(1);
     expect(alive(steady.child.pid!)).toBe(true);
   }, 180_000);
 });
