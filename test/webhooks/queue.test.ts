@@ -19,7 +19,7 @@ afterAll(() => redis?.stop());
 
 const queues: Record<string, (options: QueueOptions) => WebhookQueue> = {
   memory: (options) => memoryWebhookQueue(options),
-  redis: (options) => redisWebhookQueue({ connection: redis.url, prefix: `test-${randomUUID()}`, ...options }),
+  redis: (options) => redisWebhookQueue({ connection: redis.url, prefix: `test-${randomUUID()}`, logger: {}, ...options }),
 };
 
 describe.each(Object.keys(queues))("with the %s queue", (kind) => {

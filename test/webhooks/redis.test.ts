@@ -97,7 +97,7 @@ describe("Redis unreachable", () => {
   it("answers 500 within the store timeout, acknowledges nothing, and recovers when Redis is back", async () => {
     const port = await freePort();
     const errors: unknown[] = [];
-    const queue = redisWebhookQueue({ connection: `redis://127.0.0.1:${port}`, prefix: `down-${randomUUID()}`, storeTimeoutMs: 500 });
+    const queue = redisWebhookQueue({ connection: `redis://127.0.0.1:${port}`, prefix: `down-${randomUUID()}`, storeTimeoutMs: 500, logger: {} });
     const handler = createWebhookHandler({ secret: SECRET, queue, onError: (error) => void errors.push(error) });
     let back: TestRedis | undefined;
     try {
@@ -120,7 +120,7 @@ describe("Redis unreachable", () => {
   it("Redis going away while receiving: 500 from then on, never a 2xx that was not stored", async () => {
     const own = await startRedis();
     const errors: unknown[] = [];
-    const queue = redisWebhookQueue({ connection: own.url, prefix: `away-${randomUUID()}`, storeTimeoutMs: 500 });
+    const queue = redisWebhookQueue({ connection: own.url, prefix: `away-${randomUUID()}`, storeTimeoutMs: 500, logger: {} });
     const handler = createWebhookHandler({ secret: SECRET, queue, onError: (error) => void errors.push(error) });
     try {
       expect((await handler(delivery(messageEvent(1)))).status).toBe(202);
