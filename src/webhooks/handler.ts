@@ -15,9 +15,11 @@
  */
 import { ValidationError } from "../errors.js";
 import type { WebhookEvent } from "../types.js";
+import { answer } from "./answer.js";
 import { DEFAULT_MAX_BODY_BYTES, readLimited } from "./body.js";
 import { dedupeKey, memoryDeliveryStore, signatureKey, type DeliveryStore } from "./dedupe.js";
 import { isOwnMessage, routeEvents, type EventHandlers } from "./events.js";
+import { inlineRunner } from "./inline.js";
 import { positive } from "./numbers.js";
 import type { EventHandler, WebhookQueue } from "./queue.js";
 import { checkSecrets, checkTolerance, header, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from "./verify.js";
@@ -45,8 +47,6 @@ export interface WebhookHandlerOptions extends Pick<VerifyWebhookOptions, "secre
 
 export type WebhookHandler = (request: Request) => Promise<Response>;
 
-const LATE = Symbol("late");
-
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
   checkSecrets(options.secret);
@@ -68,6 +68,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   // A signature can be accepted from toleranceSeconds before its timestamp to as long after: remember it that long.
   const store = options.store ?? memoryDeliveryStore({ ttlMs: Math.max(24 * 60 * 60 * 1000, 2_000 * checkTolerance(options.toleranceSeconds)) });
   const onError = options.onError ?? ((error: unknown) => console.error("chatwoot webhook handler failed:", error));
+  const runInline = onEvent && inlineRunner({ onEvent, store, onError, deadlineMs, waitUntil: options.waitUntil });
 
   const receive = async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return answer(405, { error: "Webhooks are POSTed" }, { allow: "POST" });
@@ -105,67 +106,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       }
     }
 
-    let seenKey: string | undefined;
-    try {
-      seenKey = await claimAll(keys);
-    } catch (error) {
-      onError(error, event);
-      return answer(500, { error: "The delivery store is unavailable; send it again" });
-    }
-    if (seenKey !== undefined) return duplicateOf(seenKey);
-    const work = run(onEvent!, event, deliveryId, keys);
-    for (const k of keys) inFlight.set(k, work);
-    void work.finally(() => keys.forEach((k) => inFlight.get(k) === work && inFlight.delete(k)));
-    options.waitUntil?.(work);
-    const outcome = await withinDeadline(work, deadlineMs);
-    if (outcome === LATE) return answer(202, { accepted: true });
-    return outcome ? answer(200, { handled: true }) : answer(500, { error: "The handler failed" });
-  };
-
-  /** Runs of this handler not finished yet, by each of their keys. */
-  const inFlight = new Map<string, Promise<boolean>>();
-
-  /** Claims every key of a delivery; returns the first one already seen (after releasing those just claimed), or undefined. */
-  const claimAll = async (keys: string[]): Promise<string | undefined> => {
-    const claimed: string[] = [];
-    for (const k of keys) {
-      if (await store.claim(k)) {
-        claimed.push(k);
-        continue;
-      }
-      await Promise.all(claimed.map((c) => store.release(c)));
-      return k;
-    }
-    return undefined;
-  };
-
-  /**
-   * A duplicate is acknowledged only once the first run is known to have succeeded: while it is in
-   * flight here, its outcome is awaited (500 if it fails or is still running at the deadline, so
-   * that the sender tries again rather than believing it done).
-   */
-  const duplicateOf = async (seenKey: string): Promise<Response> => {
-    const running = inFlight.get(seenKey);
-    if (running === undefined) return answer(200, { duplicate: true });
-    const outcome = await withinDeadline(running, deadlineMs);
-    if (outcome === true) return answer(200, { duplicate: true });
-    return answer(500, { error: outcome === LATE ? "The first delivery of this event is still being handled; send it again" : "The first delivery of this event failed; send it again" });
-  };
-
-  /** True when onEvent succeeded; on failure the keys are released (so a retry runs) and both failures reported. */
-  const run = async (handler: EventHandler, event: WebhookEvent, deliveryId: string | undefined, keys: string[]) => {
-    try {
-      await handler(event, { deliveryId, attempt: 1 });
-      return true;
-    } catch (error) {
-      try {
-        await Promise.all(keys.map((k) => store.release(k)));
-      } catch (releaseError) {
-        onError(releaseError, event);
-      }
-      onError(error, event);
-      return false;
-    }
+    return runInline!(event, deliveryId, keys);
   };
 
   return async (request) => {
@@ -175,14 +116,4 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return answer(500, { error: "The delivery could not be handled" });
     }
   };
-}
-
-function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, ms, LATE)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
-export function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
