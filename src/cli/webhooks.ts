@@ -20,7 +20,7 @@ printed by this process's worker; several of these processes can share one Redis
   --secret SECRET           the same, but visible to every user of this machine (ps, /proc): prefer the variable
   CHATWOOT_REDIS_URL        --redis URL        e.g. redis://127.0.0.1:6379 (needs the bullmq and ioredis packages)
   --concurrency N           events the worker handles at once (with Redis), default 1
-  --prefix NAME             the Redis key namespace, default chatwoot-messages: two apps on one Redis need two
+  --prefix NAME             with Redis, its key namespace, default chatwoot-messages: two apps on one Redis need two
                             prefixes (on one prefix each would run the other's jobs)
 
 SIGINT or SIGTERM stops it within seconds, Redis down or not: deliveries in flight are answered first.
@@ -96,6 +96,9 @@ async function listen(args: string[], { out, err, env }: Io): Promise<number> {
       err.write(`listening for Chatwoot webhooks on ${where}${queue ? ", storing them in Redis" : ""}\n`);
       worker = queue?.work(print, { concurrency });
     });
-    onStopSignal(() => stopReceiving(server, open, worker, queue).finally(() => resolve(0)));
+    onStopSignal(() => {
+      err.write(`stopping: ${open.size} ${open.size === 1 ? "delivery" : "deliveries"} in flight to answer first\n`);
+      return stopReceiving(server, open, worker, queue).finally(() => resolve(0));
+    });
   });
 }

@@ -79,13 +79,14 @@ describe("webhooks listen: stopping", () => {
       socket.on("data", (chunk) => (answer += chunk));
       const closed = new Promise((resolve) => socket.once("close", resolve));
       await new Promise((resolve) => socket.once("connect", resolve));
-      socket.write(`POST / HTTP/1.1\r\nhost: 127.0.0.1\r\n${head}\r\n${body.slice(0, 10)}`);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the request is being read
+      // "Expect: 100-continue": the server says when it has the request, before its body is sent.
+      socket.write(`POST / HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: 100-continue\r\n${head}\r\n`);
+      await waitFor(() => answer.startsWith("HTTP/1.1 100 Continue"), 20_000, "the request to be read", () => answer);
       cli.signal("SIGTERM");
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the receiver is stopping
-      socket.write(body.slice(10));
+      await waitFor(() => cli.stderr().includes("stopping: 1 delivery in flight to answer first"), 20_000, "the receiver to stop", cli.stderr);
+      socket.write(body);
       await closed; // the receiver closes the connection after answering
-      expect(answer).toMatch(/^HTTP\/1\.1 202 /);
+      expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 202 /);
       expect(answer.toLowerCase()).toContain("connection: close");
       expect(await exitCode(cli)).toBe(0);
       const own = new Redis(redis.url);
