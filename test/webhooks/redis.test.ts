@@ -202,6 +202,31 @@ describe("nothing parked", () => {
   }, 60_000);
 });
 
+describe("a store answered too late", () => {
+  it("is stored although the answer was 500; Chatwoot's retry of it (same delivery id) is a duplicate, and it runs once", async () => {
+    const prefix = `late-${randomUUID()}`;
+    const queue = redisWebhookQueue({ connection: redis.url, prefix, storeTimeoutMs: 300, logger: {} });
+    const handler = createWebhookHandler({ secret: SECRET, queue, onError: () => undefined });
+    try {
+      await queue.add("warm-up", messageEvent(1, { event: "message_updated" }) as never, undefined); // connected, scripts loaded
+      const event = messageEvent(2, { event: "message_updated" });
+      // Redis holds every write for 1.5 s: the store is on the wire when the receiver gives up.
+      await client.call("CLIENT", "PAUSE", "1500", "WRITE");
+      await expect(queue.add("delivery.late-2", event as never, "late-2")).rejects.toThrow(/within 300 ms/);
+      await waitFor(async () => (await client.exists(`${prefix}:chatwoot-webhooks:delivery.late-2`)) === 1, 15_000, "the late store to land");
+      const retry = await handler(delivery(event, { deliveryId: "late-2" }));
+      expect([retry.status, await retry.json()]).toEqual([200, { duplicate: true }]);
+      const ran: string[] = [];
+      queue.work((_event, { deliveryId }) => void ran.push(String(deliveryId)));
+      await waitFor(() => ran.includes("late-2"), 15_000, "the job to run");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(ran.filter((id) => id === "late-2")).toEqual(["late-2"]);
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
+});
+
 describe("chaos", () => {
   it("a few hundred deliveries with duplicates, retries, flaky handlers and a worker killed mid-run: every acknowledged delivery processed, none twice but the killed worker's", async () => {
     const prefix = `chaos-${randomUUID()}`;
