@@ -4,43 +4,95 @@
  * storing it is atomic across processes: of two receivers given the same delivery at once, one
  * stores it and the other learns it is a duplicate. Jobs (and so their keys) are kept at least
  * `dedupeTtlMs`; failed ones (the dead letters) at least 7 days.
+ *
+ * A store that fails is never carried out later: nothing is sent to Redis unless it is connected
+ * now, and once `add` has given up (the receiver answers 500), nothing more is sent for it. Only a
+ * command already on the wire may still complete (Redis answered too late); then the delivery is
+ * stored, and Chatwoot's retry of it (same delivery id, or the same message) is a duplicate.
  */
 import { Queue, type Job } from "bullmq";
+import { ValidationError } from "../core/errors.js";
+import type { Logger } from "../core/logging.js";
+import { positive } from "../webhooks/numbers.js";
+import { queueNumbers, workNumbers, type DeadLetter, type QueueOptions, type WebhookQueue, type WebhookWorker } from "../webhooks/queue.js";
 import type { WebhookEvent } from "../types.js";
-import { DEFAULT_DEDUPE_TTL_MS, type DeadLetter, type QueueOptions, type WebhookQueue, type WebhookWorker } from "../webhooks/queue.js";
-import { closeClient, receiverClient, withCap, type RedisConnection } from "./connection.js";
+import { closeClient, receiverClient, withCap, type JobData, type RedisConnection } from "./connection.js";
+import { checkDurability, durabilityWarning, type DurabilityReport } from "./durability.js";
 import { startWorker } from "./worker.js";
 
 export interface RedisWebhookQueueOptions extends QueueOptions {
   /** A `redis://` (or `rediss://`) URL, or ioredis options. */
   connection: RedisConnection;
-  /** The key namespace, so that several apps can share one Redis. Default "chatwoot-messages". */
+  /** The key namespace: two apps on one Redis need different prefixes (else each runs the other's jobs). Default "chatwoot-messages". */
   prefix?: string;
-  /** How long storing a delivery may take before the receiver gives up (503). Default 3000, under Chatwoot's 5 s. */
+  /** How long storing a delivery may take before the receiver gives up (500). Default 3000, under Chatwoot's 5 s. */
   storeTimeoutMs?: number;
   /** Errors of the queue's own connections (Redis went away...). Default: ignored; `add` rejects instead. */
   onError?(error: unknown): void;
-}
-
-/** What a job holds: the event, its delivery id, and the token of the receiver that stored it. */
-export interface JobData {
-  event: WebhookEvent;
-  deliveryId: string | null;
-  token: string;
+  /** Where the check of Redis's persistence settings warns (once connected). Default: console. */
+  logger?: Pick<Logger, "warn">;
+  /** Refuse to store (500) while Redis is seen to be set up to lose data (no AOF, an eviction policy). Default false: warn only. */
+  requireDurableRedis?: boolean;
 }
 
 const NAME = "chatwoot-webhooks";
 const DEAD_LETTER_AGE_S = 7 * 24 * 60 * 60;
 
 export function redisWebhookQueue(options: RedisWebhookQueueOptions): WebhookQueue {
-  const { connection, prefix = "chatwoot-messages", attempts = 5, backoffMs = 1_000, dedupeTtlMs = DEFAULT_DEDUPE_TTL_MS, storeTimeoutMs = 3_000 } = options;
+  if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
+  const { connection, prefix = "chatwoot-messages" } = options;
+  if (typeof connection !== "string" && (typeof connection !== "object" || connection === null)) {
+    throw new ValidationError("connection", "is required: a redis:// URL or ioredis options");
+  }
+  if (typeof prefix !== "string" || prefix === "") throw new ValidationError("prefix", `must be a non-empty string, got ${String(prefix)}`);
+  const { attempts, backoffMs, dedupeTtlMs } = queueNumbers(options);
+  const storeTimeoutMs = positive("storeTimeoutMs", options.storeTimeoutMs, 3_000);
+  const logger = options.logger ?? console;
+
   const client = receiverClient(connection);
   const queue = new Queue<JobData>(NAME, { connection: client, prefix });
   queue.on("error", (error) => options.onError?.(error));
   const workers = new Set<WebhookWorker>();
   const keepS = Math.ceil(dedupeTtlMs / 1000);
 
-  const store = async (key: string, event: WebhookEvent, deliveryId: string | undefined) => {
+  // Checked on every (re)connection; warned once per distinct finding.
+  let durability: Promise<DurabilityReport> | undefined;
+  let warned: string | undefined;
+  const check = () => {
+    durability = checkDurability(client);
+    void durability.then((report) => {
+      const warning = durabilityWarning(report);
+      if (warning !== undefined && warning !== warned) logger.warn?.(warning);
+      warned = warning;
+    });
+  };
+  client.on("ready", check);
+
+  let whenReady: Promise<void> | undefined;
+  const connected = (): Promise<void> | void => {
+    if (client.status === "ready") return;
+    return (whenReady ??= new Promise<void>((resolve) => client.once("ready", () => ((whenReady = undefined), resolve()))));
+  };
+
+  const attempt = async (key: string, event: WebhookEvent, deliveryId: string | undefined, replayKey: string | undefined, given: { up: boolean }) => {
+    // Waits for the connection within the receiver's time only: once it has given up (and answered 500),
+    // nothing is sent for this delivery, even when Redis comes back.
+    const live = () => {
+      if (!given.up) throw new Error("the receiver gave up on this delivery: it was not stored");
+      if (client.status !== "ready") throw new Error("Redis is not connected: the delivery was not stored");
+    };
+    await connected();
+    await queue.waitUntilReady();
+    if (options.requireDurableRedis) {
+      const report = await durability!;
+      if (report.problems.length) throw new Error(`Redis is not set up to keep deliveries (requireDurableRedis): ${report.problems.join("; ")}`);
+    }
+    live();
+    if (replayKey !== undefined) {
+      const fresh = await client.set(`${prefix}:${NAME}:seen:${replayKey}`, key, "PX", dedupeTtlMs, "NX");
+      if (fresh === null) return "duplicate" as const;
+      live();
+    }
     const token = crypto.randomUUID();
     await queue.add("delivery", { event, deliveryId: deliveryId ?? null, token }, {
       jobId: key,
@@ -51,18 +103,28 @@ export function redisWebhookQueue(options: RedisWebhookQueueOptions): WebhookQue
     });
     // BullMQ returns the existing job when the id is taken: only our own token says we stored it.
     const stored = await queue.getJob(key);
-    return (stored?.data as JobData | undefined)?.token === token ? "stored" : "duplicate";
+    return (stored?.data as JobData | undefined)?.token === token ? ("stored" as const) : ("duplicate" as const);
   };
 
   return {
-    async add(key, event, deliveryId) {
-      const outcome = await withCap(store(key, event, deliveryId), storeTimeoutMs);
-      if (outcome === undefined) throw new Error(`Redis did not store the delivery within ${storeTimeoutMs} ms`);
+    async add(key, event, deliveryId, replayKey) {
+      const given = { up: true };
+      const work = attempt(key, event, deliveryId, replayKey, given).catch(async (error: unknown) => {
+        // Not stored: forget the signature, so that a resend of it is not taken for a duplicate (best effort: Redis may be gone).
+        if (replayKey !== undefined) await withCap(client.del(`${prefix}:${NAME}:seen:${replayKey}`).catch(() => undefined), 1_000);
+        throw error;
+      });
+      work.catch(() => undefined); // once given up on, its failure has no one to tell
+      const outcome = await withCap(work, storeTimeoutMs);
+      if (outcome === undefined) {
+        given.up = false;
+        throw new Error(`Redis did not store the delivery within ${storeTimeoutMs} ms`);
+      }
       return outcome;
     },
 
     work(handler, workOptions = {}) {
-      const worker = startWorker(handler, workOptions, { connection, prefix, name: NAME, onError: options.onError });
+      const worker = startWorker(handler, workNumbers(workOptions), { connection, prefix, name: NAME, onError: options.onError });
       workers.add(worker);
       return {
         async close() {
@@ -84,6 +146,7 @@ export function redisWebhookQueue(options: RedisWebhookQueueOptions): WebhookQue
     },
 
     async close() {
+      client.off("ready", check);
       await Promise.all([...workers].map((worker) => worker.close()));
       workers.clear();
       await withCap(queue.close(), 2_000);

@@ -6,17 +6,22 @@
  * - runs `onEvent` itself (no queue): 200 once it succeeded, 500 when it failed (an agent bot's
  *   delivery is then retried), 202 when it is still running at `deadlineMs` (the work goes on, but
  *   a crash from then on loses it: at most once); or
- * - stores the delivery in a `queue` for workers: 202 only once it is stored, 503 when it cannot
- *   be (nothing is acknowledged that was not kept), at least once.
+ * - stores the delivery in a `queue` for workers: 202 only once it is stored, 500 when it cannot
+ *   be (nothing is acknowledged that was not kept, and Chatwoot retries agent-bot deliveries on
+ *   500 only, never on 503), at least once.
  *
- * A known duplicate is answered 200 and not run again.
+ * A known duplicate is answered 200 and not run again; a duplicate of a delivery whose run is still
+ * in flight here is answered with that run's outcome.
  */
 import { ValidationError } from "../core/errors.js";
 import { validateBotId } from "../application/validate.js";
 import type { WebhookEvent } from "../types.js";
+import { answer } from "./answer.js";
 import { DEFAULT_MAX_BODY_BYTES, readLimited } from "./body.js";
-import { dedupeKey, memoryDeliveryStore, type DeliveryStore } from "./dedupe.js";
+import { dedupeKey, memoryDeliveryStore, signatureKey, type DeliveryStore } from "./dedupe.js";
 import { isOwnMessage, routeEvents, type EventHandlers } from "./events.js";
+import { inlineRunner } from "./inline.js";
+import { positive } from "./numbers.js";
 import type { EventHandler, WebhookQueue } from "./queue.js";
 import { checkSecrets, checkTolerance, header, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from "./verify.js";
 
@@ -33,7 +38,7 @@ export interface WebhookHandlerOptions extends Pick<VerifyWebhookOptions, "secre
   queue?: WebhookQueue;
   /** Where a failing `onEvent` (or store) is reported. Default: console.error (a lost event should not be silent). */
   onError?(error: unknown, event: WebhookEvent): void;
-  /** Remembers deliveries already handled (no queue). Default: memoryDeliveryStore(). */
+  /** Remembers deliveries already handled (no queue). Default: memoryDeliveryStore() (24 h, at least twice toleranceSeconds). */
   store?: DeliveryStore;
   /** How long the request waits for `onEvent` (no queue); Chatwoot gives up after 5 s. Default 4000. */
   deadlineMs?: number;
@@ -44,8 +49,6 @@ export interface WebhookHandlerOptions extends Pick<VerifyWebhookOptions, "secre
 }
 
 export type WebhookHandler = (request: Request) => Promise<Response>;
-
-const LATE = Symbol("late");
 
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
@@ -66,8 +69,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     await routed?.(event, delivery);
     await options.onEvent?.(event, delivery);
   };
-  const store = options.store ?? memoryDeliveryStore();
+  // A signature can be accepted from toleranceSeconds before its timestamp to as long after: remember it that long.
+  const store = options.store ?? memoryDeliveryStore({ ttlMs: Math.max(24 * 60 * 60 * 1000, 2_000 * checkTolerance(options.toleranceSeconds)) });
   const onError = options.onError ?? ((error: unknown) => console.error("chatwoot webhook handler failed:", error));
+  const runInline = onEvent && inlineRunner({ onEvent, store, onError, deadlineMs, waitUntil: options.waitUntil });
 
   const receive = async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return answer(405, { error: "Webhooks are POSTed" }, { allow: "POST" });
@@ -88,45 +93,24 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     // The echo guard: a bot's own replies come back as message_created; answering them would loop.
     if (!options.includeOwnMessages && isOwnMessage(event, { botId })) return answer(200, { skipped: "own message" });
     const deliveryId = header(request.headers, "x-chatwoot-delivery");
-    const key = dedupeKey(event, deliveryId);
+    const signature = header(request.headers, "x-chatwoot-signature");
+    const key = dedupeKey(event, deliveryId, signature);
+    // Known by its signature too, unless that is already its key: a captured delivery re-sent under a new id is a duplicate.
+    const replayKey = signatureKey(signature);
+    const keys = [...new Set([key, replayKey])].filter((k): k is string => k !== undefined);
 
     if (queue) {
       try {
-        const stored = await queue.add(key ?? `once.${crypto.randomUUID()}`, event, deliveryId);
+        const stored = await queue.add(key ?? `once.${crypto.randomUUID()}`, event, deliveryId, replayKey === key ? undefined : replayKey);
         return stored === "stored" ? answer(202, { queued: true }) : answer(200, { duplicate: true });
       } catch (error) {
         onError(error, event);
-        return answer(503, { error: "The delivery could not be stored; send it again" });
+        // 500, not 503: Chatwoot retries an agent-bot delivery on 429 and 500 only.
+        return answer(500, { error: "The delivery could not be stored; send it again" });
       }
     }
 
-    try {
-      if (key !== undefined && !(await store.claim(key))) return answer(200, { duplicate: true });
-    } catch (error) {
-      onError(error, event);
-      return answer(503, { error: "The delivery store is unavailable; send it again" });
-    }
-    const work = run(onEvent!, event, deliveryId, key);
-    options.waitUntil?.(work);
-    const outcome = await withinDeadline(work, deadlineMs);
-    if (outcome === LATE) return answer(202, { accepted: true });
-    return outcome ? answer(200, { handled: true }) : answer(500, { error: "The handler failed" });
-  };
-
-  /** True when onEvent succeeded; on failure the key is released (so a retry runs) and both failures reported. */
-  const run = async (handler: EventHandler, event: WebhookEvent, deliveryId: string | undefined, key: string | undefined) => {
-    try {
-      await handler(event, { deliveryId, attempt: 1 });
-      return true;
-    } catch (error) {
-      try {
-        if (key !== undefined) await store.release(key);
-      } catch (releaseError) {
-        onError(releaseError, event);
-      }
-      onError(error, event);
-      return false;
-    }
+    return runInline!(event, deliveryId, keys);
   };
 
   return async (request) => {
@@ -136,22 +120,4 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return answer(500, { error: "The delivery could not be handled" });
     }
   };
-}
-
-function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, ms, LATE)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(name, `must be a positive number, got ${String(value)}`);
-  }
-  return value;
-}
-
-export function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }

@@ -5,7 +5,7 @@
  * throws 500, and a client that hung up is simply not answered. No Node import: the types below
  * are what the adapter needs of IncomingMessage and ServerResponse.
  */
-import { answer } from "./handler.js";
+import { answer } from "./answer.js";
 
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   method?: string | undefined;

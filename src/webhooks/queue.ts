@@ -7,6 +7,8 @@
  */
 import type { WebhookEvent } from "../types.js";
 import { memoryDeliveryStore } from "./dedupe.js";
+import { asError } from "./failure.js";
+import { count, nonNegative, positive } from "./numbers.js";
 
 export interface WebhookDelivery {
   /** `X-Chatwoot-Delivery`, when Chatwoot sent one. */
@@ -50,10 +52,11 @@ export interface DeadLetter {
 
 export interface WebhookQueue {
   /**
-   * Stores a delivery unless its key was seen (kept at least `dedupeTtlMs`). Resolves only once
-   * the delivery is stored; rejects when it cannot be.
+   * Stores a delivery unless its key, or its `replayKey` (the key of its signature), was seen (kept
+   * at least `dedupeTtlMs`). Resolves only once the delivery is stored; rejects when it cannot be,
+   * and then nothing is left to store it later.
    */
-  add(key: string, event: WebhookEvent, deliveryId: string | undefined): Promise<"stored" | "duplicate">;
+  add(key: string, event: WebhookEvent, deliveryId: string | undefined, replayKey?: string): Promise<"stored" | "duplicate">;
   work(handler: EventHandler, options?: WorkOptions): WebhookWorker;
   /** Jobs that failed `attempts` times, newest first. */
   deadLetters(): Promise<DeadLetter[]>;
@@ -73,10 +76,11 @@ interface Job {
 /**
  * An in-process queue with the same interface and retry rules, for tests and one-process bots.
  * It is NOT durable: what is queued is lost when the process stops, and it dedupes only what this
- * process saw (the last 10000 keys, as memoryDeliveryStore does). Use `redisWebhookQueue` when either matters.
+ * process saw (for `dedupeTtlMs`, as memoryDeliveryStore does). Use `redisWebhookQueue` when either matters.
  */
-export function memoryWebhookQueue({ attempts = 5, backoffMs = 1000, dedupeTtlMs = DEFAULT_DEDUPE_TTL_MS, now = Date.now }: QueueOptions & { now?: () => number } = {}): WebhookQueue {
-  const seen = memoryDeliveryStore({ ttlMs: dedupeTtlMs, now });
+export function memoryWebhookQueue(options: QueueOptions & { now?: () => number } = {}): WebhookQueue {
+  const { attempts, backoffMs, dedupeTtlMs } = queueNumbers(options);
+  const seen = memoryDeliveryStore({ ttlMs: dedupeTtlMs, now: options.now ?? Date.now });
   const pending: Job[] = [];
   const dead: DeadLetter[] = [];
   const workers = new Set<() => Promise<void>>();
@@ -86,15 +90,17 @@ export function memoryWebhookQueue({ attempts = 5, backoffMs = 1000, dedupeTtlMs
   const signal = () => wake.forEach((run) => run());
 
   return {
-    async add(key, event, deliveryId) {
+    async add(key, event, deliveryId, replayKey) {
       if (closed) throw new Error("the queue is closed");
+      if (replayKey !== undefined && !(await seen.claim(replayKey))) return "duplicate";
       if (!(await seen.claim(key))) return "duplicate";
       pending.push({ key, event, deliveryId, attempt: 1 });
       signal();
       return "stored";
     },
 
-    work(handler, { concurrency = 1 } = {}) {
+    work(handler, workOptions = {}) {
+      const { concurrency } = workNumbers(workOptions);
       let stopping = false;
       const running = new Set<Promise<void>>();
       const retries = new Map<ReturnType<typeof setTimeout>, Job>();
@@ -104,7 +110,7 @@ export function memoryWebhookQueue({ attempts = 5, backoffMs = 1000, dedupeTtlMs
           await handler(job.event, { deliveryId: job.deliveryId, attempt: job.attempt });
         } catch (error) {
           if (job.attempt >= attempts) {
-            dead.unshift({ key: job.key, event: job.event, deliveryId: job.deliveryId, attempts: job.attempt, reason: String((error as Error)?.message ?? error) });
+            dead.unshift({ key: job.key, event: job.event, deliveryId: job.deliveryId, attempts: job.attempt, reason: asError(error).message });
             return;
           }
           const retry = { ...job, attempt: job.attempt + 1 };
@@ -152,4 +158,17 @@ export function memoryWebhookQueue({ attempts = 5, backoffMs = 1000, dedupeTtlMs
       await Promise.all([...workers].map((close) => close()));
     },
   };
+}
+
+/** The queues' number options, checked (a ValidationError naming the option) and defaulted. */
+export function queueNumbers(options: QueueOptions): Required<QueueOptions> {
+  return {
+    attempts: count("attempts", options.attempts, 5),
+    backoffMs: nonNegative("backoffMs", options.backoffMs, 1_000),
+    dedupeTtlMs: positive("dedupeTtlMs", options.dedupeTtlMs, DEFAULT_DEDUPE_TTL_MS),
+  };
+}
+
+export function workNumbers(options: WorkOptions): Required<WorkOptions> {
+  return { concurrency: count("concurrency", options.concurrency, 1), lockMs: positive("lockMs", options.lockMs, 30_000) };
 }

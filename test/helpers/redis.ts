@@ -1,6 +1,7 @@
 /**
  * A real Redis (Debian's redis-server) for a test file: its own server on a free loopback port,
- * no persistence, supervised so that it goes with a killed run, and stopped by `stop()`.
+ * no persistence unless `settings` say otherwise (later settings win), supervised so that it goes
+ * with a killed run, and stopped by `stop()`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,10 +15,10 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(port?: number): Promise<TestRedis> {
+export async function startRedis(port?: number, settings: string[] = []): Promise<TestRedis> {
   const chosen = port ?? (await freePort());
   const dir = mkdtempSync(path.join(tmpdir(), "redis-"));
-  const child = spawnSupervised("redis-server", ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning"]);
+  const child = spawnSupervised("redis-server", ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning", ...settings]);
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));

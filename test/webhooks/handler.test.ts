@@ -1,6 +1,6 @@
 /** createWebhookHandler without a queue: the handler runs onEvent in the request, within a deadline. */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createWebhookHandler, memoryDeliveryStore, ValidationError, type DeliveryStore, type WebhookEvent, type WebhookHandlerOptions } from "../../src/index.js";
+import { createWebhookHandler, dedupeKey, memoryDeliveryStore, ValidationError, type DeliveryStore, type WebhookEvent, type WebhookHandlerOptions } from "../../src/index.js";
 import { SECRET } from "../helpers/sign.js";
 import { delivery, messageEvent } from "../helpers/deliveries.js";
 
@@ -131,10 +131,10 @@ describe("the webhook receiver (no queue)", () => {
     expect(errors).toEqual([new Error("store down"), new Error("handler failed")]);
   });
 
-  it("a store that cannot claim answers 503 and runs nothing", async () => {
+  it("a store that cannot claim answers 500 (Chatwoot retries 500, never 503) and runs nothing", async () => {
     const store: DeliveryStore = { claim: () => Promise.reject(new Error("store down")), release: () => undefined };
     const { handler, handled, errors } = receiver({ store });
-    expect((await handler(delivery(messageEvent(10)))).status).toBe(503);
+    expect((await handler(delivery(messageEvent(10)))).status).toBe(500);
     expect(handled).toHaveLength(0);
     expect(errors).toEqual([new Error("store down")]);
   });
@@ -145,6 +145,75 @@ describe("the webhook receiver (no queue)", () => {
     expect([store.claim("a"), store.claim("a")]).toEqual([true, false]);
     now = 1000;
     expect(store.claim("a")).toBe(true);
+  });
+
+  it("the in-memory store forgets by age, not by count: a key is still known after 20,000 newer ones", () => {
+    let now = 0;
+    const store = memoryDeliveryStore({ ttlMs: 600_000, now: () => now });
+    expect(store.claim("first")).toBe(true);
+    for (let i = 0; i < 20_000; i++) store.claim(`key-${i}`);
+    now = 599_999;
+    expect(store.claim("first")).toBe(false);
+    now = 600_000;
+    expect(store.claim("first")).toBe(true);
+  });
+
+  it("a captured delivery re-sent under a new delivery id (same signature) is a duplicate, for every event", async () => {
+    const { handler, handled } = receiver();
+    const timestamp = Math.floor(Date.now() / 1000);
+    for (const event of [messageEvent(11, { event: "message_updated" }), { event: "conversation_status_changed", id: 11, status: "resolved" }, messageEvent(12)]) {
+      expect((await handler(delivery(event, { deliveryId: `original-${event.event}`, timestamp }))).status).toBe(200);
+      const replay = await handler(delivery(event, { deliveryId: `replayed-${event.event}`, timestamp }));
+      expect(await replay.json()).toEqual({ duplicate: true });
+    }
+    expect(handled.map(({ event }) => event.event)).toEqual(["message_updated", "conversation_status_changed", "message_created"]);
+  });
+
+  it("delivery ids that differ are never merged: evt:1 and evt/1 are two deliveries", async () => {
+    const { handler, handled } = receiver();
+    expect(dedupeKey({ event: "message_updated" } as WebhookEvent, "evt:1")).not.toBe(dedupeKey({ event: "message_updated" } as WebhookEvent, "evt/1"));
+    const timestamp = Math.floor(Date.now() / 1000);
+    await handler(delivery(messageEvent(13, { event: "message_updated" }), { deliveryId: "evt:1", timestamp }));
+    await handler(delivery(messageEvent(13, { event: "message_updated" }), { deliveryId: "evt/1", timestamp: timestamp + 1 }));
+    expect(handled.map(({ deliveryId }) => deliveryId)).toEqual(["evt:1", "evt/1"]);
+  });
+
+  it("a duplicate that arrives while the first run is in flight gets that run's outcome: 500 when it fails, and the retry runs", async () => {
+    let fail!: () => void;
+    let runs = 0;
+    const { handler, errors } = receiver({
+      onEvent: () => {
+        runs++;
+        if (runs === 1) return new Promise<void>((_resolve, reject) => (fail = () => reject(new Error("first run failed"))));
+      },
+    });
+    const first = handler(delivery(messageEvent(14)));
+    await vi.waitFor(() => expect(runs).toBe(1));
+    const duplicate = handler(delivery(messageEvent(14))); // chatwoot#11901: same message, new delivery id
+    let answered = false;
+    void duplicate.then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false); // not acknowledged while the first run may still fail
+    fail();
+    expect([(await first).status, (await duplicate).status]).toEqual([500, 500]);
+    expect(errors).toEqual([new Error("first run failed")]);
+    expect((await handler(delivery(messageEvent(14)))).status).toBe(200);
+    expect(runs).toBe(2);
+  });
+
+  it("a duplicate of a run in flight is answered 200 duplicate once that run succeeds", async () => {
+    let finish!: () => void;
+    const { handler, handled } = receiver({
+      onEvent: (event) => new Promise<void>((resolve) => (finish = () => (handled.push({ event, deliveryId: undefined }), resolve()))),
+    });
+    const first = handler(delivery(messageEvent(15)));
+    await vi.waitFor(() => expect(finish).toBeDefined());
+    const duplicate = handler(delivery(messageEvent(15)));
+    finish();
+    expect((await first).status).toBe(200);
+    const answer = await duplicate;
+    expect([answer.status, await answer.json()]).toEqual([200, { duplicate: true }]);
+    expect(handled).toHaveLength(1);
   });
 
   it.each([

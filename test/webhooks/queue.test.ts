@@ -19,7 +19,7 @@ afterAll(() => redis?.stop());
 
 const queues: Record<string, (options: QueueOptions) => WebhookQueue> = {
   memory: (options) => memoryWebhookQueue(options),
-  redis: (options) => redisWebhookQueue({ connection: redis.url, prefix: `test-${randomUUID()}`, ...options }),
+  redis: (options) => redisWebhookQueue({ connection: redis.url, prefix: `test-${randomUUID()}`, logger: {}, ...options }),
 };
 
 describe.each(Object.keys(queues))("with the %s queue", (kind) => {
@@ -130,6 +130,64 @@ describe.each(Object.keys(queues))("with the %s queue", (kind) => {
       queue.work((event) => void next.push((event as { id: number }).id));
       await waitFor(() => next.length === 1, 15_000, "another worker to take message 6");
       expect(next).toEqual([6]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("a captured delivery re-sent under a new delivery id (same signature) is a duplicate, for every event; evt:1 and evt/1 are two", async () => {
+    const { queue, handler, runs, record } = setup();
+    try {
+      queue.work(record);
+      const timestamp = Math.floor(Date.now() / 1000);
+      const updated = messageEvent(7, { event: "message_updated" });
+      expect((await handler(delivery(updated, { deliveryId: "evt:1", timestamp }))).status).toBe(202);
+      expect((await handler(delivery(updated, { deliveryId: "replayed", timestamp }))).status).toBe(200);
+      expect((await handler(delivery(updated, { deliveryId: "evt/1", timestamp: timestamp + 1 }))).status).toBe(202);
+      await waitFor(() => runs.length === 2, 15_000, "two runs");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runs.map((run) => run.deliveryId)).toEqual(["evt:1", "evt/1"]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it.each([["undefined", undefined], ["null", null], ["a string", "plain words"]])("a handler rejecting with %s fails the job once per attempt, with a readable reason", async (_name, thrown) => {
+    const { queue, handler } = setup({ attempts: 3 });
+    try {
+      let runs = 0;
+      queue.work(() => {
+        runs++;
+        return Promise.reject(thrown);
+      });
+      expect((await handler(delivery(messageEvent(8), { deliveryId: "d-8" }))).status).toBe(202);
+      const dead = await waitFor(async () => (await queue.deadLetters()).at(0), 15_000, "a dead letter");
+      expect(dead).toMatchObject({ deliveryId: "d-8", attempts: 3 });
+      expect(dead.reason).toBe(typeof thrown === "string" ? thrown : `the handler failed with ${String(thrown)} instead of an Error`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(runs).toBe(3);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it.each([
+    ["attempts NaN", { attempts: NaN }, "attempts"],
+    ["attempts 1.5", { attempts: 1.5 }, "attempts"],
+    ["backoffMs -1", { backoffMs: -1 }, "backoffMs"],
+    ["dedupeTtlMs NaN", { dedupeTtlMs: NaN }, "dedupeTtlMs"],
+    ...(kind === "redis" ? [["storeTimeoutMs NaN", { storeTimeoutMs: NaN }, "storeTimeoutMs"], ["prefix empty", { prefix: "" }, "prefix"]] : []),
+  ] as Array<[string, object, string]>)("refuses %s when made, naming the option", (_name, options, parameter) => {
+    expect(() => queues[kind]!(options as QueueOptions)).toThrow(expect.objectContaining({ name: "ValidationError", parameter }));
+  });
+
+  it.each([
+    ["concurrency 0", { concurrency: 0 }, "concurrency"],
+    ["lockMs NaN", { lockMs: NaN }, "lockMs"],
+  ])("work() refuses %s, naming the option", async (_name, options, parameter) => {
+    const queue = queues[kind]!({});
+    try {
+      expect(() => queue.work(() => undefined, options)).toThrow(expect.objectContaining({ name: "ValidationError", parameter }));
     } finally {
       await queue.close();
     }

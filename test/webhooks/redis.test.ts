@@ -94,15 +94,15 @@ describe("the Redis queue across processes", () => {
 });
 
 describe("Redis unreachable", () => {
-  it("answers 503 within the store timeout, acknowledges nothing, and recovers when Redis is back", async () => {
+  it("answers 500 within the store timeout, acknowledges nothing, and recovers when Redis is back", async () => {
     const port = await freePort();
     const errors: unknown[] = [];
-    const queue = redisWebhookQueue({ connection: `redis://127.0.0.1:${port}`, prefix: `down-${randomUUID()}`, storeTimeoutMs: 500 });
+    const queue = redisWebhookQueue({ connection: `redis://127.0.0.1:${port}`, prefix: `down-${randomUUID()}`, storeTimeoutMs: 500, logger: {} });
     const handler = createWebhookHandler({ secret: SECRET, queue, onError: (error) => void errors.push(error) });
     let back: TestRedis | undefined;
     try {
       const response = await handler(delivery(messageEvent(1)));
-      expect(response.status).toBe(503);
+      expect(response.status).toBe(500);
       expect(errors).toHaveLength(1);
       back = await startRedis(port);
       const ran: number[] = [];
@@ -117,16 +117,110 @@ describe("Redis unreachable", () => {
     }
   }, 60_000);
 
-  it("Redis going away while receiving: 503 from then on, never a 2xx that was not stored", async () => {
+  it("Redis going away while receiving: 500 from then on, never a 2xx that was not stored", async () => {
     const own = await startRedis();
     const errors: unknown[] = [];
-    const queue = redisWebhookQueue({ connection: own.url, prefix: `away-${randomUUID()}`, storeTimeoutMs: 500 });
+    const queue = redisWebhookQueue({ connection: own.url, prefix: `away-${randomUUID()}`, storeTimeoutMs: 500, logger: {} });
     const handler = createWebhookHandler({ secret: SECRET, queue, onError: (error) => void errors.push(error) });
     try {
       expect((await handler(delivery(messageEvent(1)))).status).toBe(202);
       await own.stop();
-      for (let id = 2; id <= 4; id++) expect((await handler(delivery(messageEvent(id)))).status).toBe(503);
+      for (let id = 2; id <= 4; id++) expect((await handler(delivery(messageEvent(id)))).status).toBe(500);
       expect(errors.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
+});
+
+describe("closing while Redis is down", () => {
+  it.each([
+    ["down from the start", false],
+    ["gone while a job is in hand", true],
+  ])("worker.close() and queue.close() return, and the process then exits by itself (%s)", async (_name, holding) => {
+    const own = holding ? await startRedis() : undefined;
+    const prefix = `close-${randomUUID()}`;
+    const child = spawnSupervised(process.execPath, ["test/fixtures/close-when-down.mjs"], {
+      env: { ...process.env, REDIS_URL: own?.url ?? `redis://127.0.0.1:${await freePort()}`, PREFIX: prefix, LOCK_MS: holding ? "2000" : "30000" },
+    });
+    let said = "";
+    child.stdout.on("data", (chunk) => (said += chunk));
+    child.stderr.on("data", (chunk) => (said += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const queue = own && redisWebhookQueue({ connection: own.url, prefix, logger: {} });
+    try {
+      await waitFor(() => said.includes("working"), 20_000, "the worker to start", () => said);
+      if (own && queue) {
+        await queue.add("message_created.1.1", messageEvent(1) as never, undefined);
+        await waitFor(() => said.includes("holding"), 20_000, "the job to be in hand", () => said);
+        await queue.close();
+        await own.stop();
+      }
+      // SIGTERM to the fixture itself, not through the supervisor (which would SIGKILL it after a while).
+      for (const pid of childrenOf(child.pid!)) process.kill(pid, "SIGTERM");
+      await waitFor(() => /closed in \d+ ms/.test(said), 20_000, "close() to return", () => said);
+      expect(await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000, "still running"))])).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await own?.stop();
+    }
+  }, 60_000);
+});
+
+describe("nothing parked", () => {
+  it("deliveries refused (500) while Redis was down at startup are never stored nor run once it is up", async () => {
+    const port = await freePort();
+    const prefix = `parked-${randomUUID()}`;
+    const queue = redisWebhookQueue({ connection: `redis://127.0.0.1:${port}`, prefix, storeTimeoutMs: 300, logger: {} });
+    const handler = createWebhookHandler({ secret: SECRET, queue, onError: () => undefined });
+    let back: TestRedis | undefined;
+    try {
+      for (let id = 1; id <= 3; id++) expect((await handler(delivery(messageEvent(id, { event: "message_updated" })))).status).toBe(500);
+      back = await startRedis(port);
+      const ran: string[] = [];
+      queue.work((event) => void ran.push(`${event.event}.${(event as { id: number }).id}`));
+      let id = 100;
+      const stored = await waitFor(async () => ((await handler(delivery(messageEvent(++id)))).status === 202 ? id : undefined), 30_000, "the receiver to recover");
+      await waitFor(() => ran.includes(`message_created.${stored}`), 30_000, "the stored delivery to run");
+      // Give anything parked in the first client time to reach Redis: the worker has just run a newer job.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const own = new Redis(back.url);
+      try {
+        const keys = await own.keys(`${prefix}:*`);
+        expect(keys.filter((key) => key.includes("delivery."))).toEqual([]); // the message_updated jobs' ids
+        // Signatures remembered belong to stored deliveries only.
+        const seen = await Promise.all(keys.filter((key) => key.includes(":seen:")).map((key) => own.get(key)));
+        expect(seen.filter((job) => !job?.startsWith("message_created."))).toEqual([]);
+      } finally {
+        own.disconnect();
+      }
+      expect(ran.filter((name) => name.startsWith("message_updated"))).toEqual([]);
+    } finally {
+      await queue.close();
+      await back?.stop();
+    }
+  }, 60_000);
+});
+
+describe("a store answered too late", () => {
+  it("is stored although the answer was 500; Chatwoot's retry of it (same delivery id) is a duplicate, and it runs once", async () => {
+    const prefix = `late-${randomUUID()}`;
+    const queue = redisWebhookQueue({ connection: redis.url, prefix, storeTimeoutMs: 300, logger: {} });
+    const handler = createWebhookHandler({ secret: SECRET, queue, onError: () => undefined });
+    try {
+      await queue.add("warm-up", messageEvent(1, { event: "message_updated" }) as never, undefined); // connected, scripts loaded
+      const event = messageEvent(2, { event: "message_updated" });
+      // Redis holds every write for 1.5 s: the store is on the wire when the receiver gives up.
+      await client.call("CLIENT", "PAUSE", "1500", "WRITE");
+      await expect(queue.add("delivery.late-2", event as never, "late-2")).rejects.toThrow(/within 300 ms/);
+      await waitFor(async () => (await client.exists(`${prefix}:chatwoot-webhooks:delivery.late-2`)) === 1, 15_000, "the late store to land");
+      const retry = await handler(delivery(event, { deliveryId: "late-2" }));
+      expect([retry.status, await retry.json()]).toEqual([200, { duplicate: true }]);
+      const ran: string[] = [];
+      queue.work((_event, { deliveryId }) => void ran.push(String(deliveryId)));
+      await waitFor(() => ran.includes("late-2"), 15_000, "the job to run");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(ran.filter((id) => id === "late-2")).toEqual(["late-2"]);
     } finally {
       await queue.close();
     }
@@ -137,13 +231,17 @@ describe("chaos", () => {
   it("a few hundred deliveries with duplicates, retries, flaky handlers and a worker killed mid-run: every acknowledged delivery processed, none twice but the killed worker's", async () => {
     const prefix = `chaos-${randomUUID()}`;
     const receivers = await Promise.all([startBot(prefix, { RECEIVE: "1" }), startBot(prefix, { RECEIVE: "1" })]);
-    const steady = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "300" });
-    // The doomed worker's slow jobs take long, so that it surely has some in hand when it is killed.
-    let doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "20000" });
+    // The doomed worker's slow jobs never end: what it takes of them, it holds until it is killed.
+    let doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "600000" });
     const firstDoomed = doomed;
     const inHand = () => [...firstDoomed.output().matchAll(/^start (\d+) \d+$/gm)].map((m) => m[1]!)
       .filter((id) => !new RegExp(`^(done|fail) ${id}$`, "m").test(firstDoomed.output()));
-    const acknowledged = new Set<string>();
+    // A designated slow job, taken by the doomed worker while it is the only one: certainly in hand at the kill.
+    const held = "1000";
+    expect(await send(receivers[0]!, delivery(messageEvent(Number(held), { content: "slow" })))).toBe(202);
+    await waitFor(() => inHand().includes(held), 30_000, "the doomed worker to hold the slow job", firstDoomed.output);
+    const steady = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "300" });
+    const acknowledged = new Set<string>([held]);
     const statuses: number[] = [];
     const pick = (i: number) => receivers[i % 2]!;
     const deliver = async (i: number, request: Request, id: string) => {
@@ -165,8 +263,8 @@ describe("chaos", () => {
       if (i % 7 === 0) sends.push(deliver(i, delivery(event, { deliveryId, timestamp: now + 1 }), String(i))); // an agent-bot retry
       if (i === Math.floor(total / 2)) {
         await Promise.all(sends.splice(0));
-        await waitFor(() => inHand().length > 0, 30_000, "the doomed worker to hold a job", firstDoomed.output);
-        await stopBot(doomed, "SIGKILL"); // a crash with jobs in hand
+        expect(inHand()).toContain(held);
+        await stopBot(doomed, "SIGKILL"); // a crash with jobs in hand, the designated one among them
         doomed = await startBot(prefix, { WORK: "1", LOCK_MS: "3000", SLOW_MS: "300" });
       }
       if (sends.length >= 16) await Promise.all(sends.splice(0));
@@ -174,7 +272,7 @@ describe("chaos", () => {
     await Promise.all(sends);
 
     expect(new Set(statuses)).toEqual(new Set([200, 202]));
-    expect(inHand().length).toBeGreaterThan(0);
+    expect(inHand()).toContain(held);
     const startedOnDoomed = new Set([...firstDoomed.output().matchAll(/^start (\d+) \d+$/gm)].map((m) => m[1]!));
     let seen = 0;
     await waitFor(async () => (seen = new Set(await processed(prefix)).size) >= acknowledged.size, 90_000, "every acknowledged delivery processed",
@@ -192,6 +290,8 @@ describe("chaos", () => {
     const recovered = (await Promise.all([...startedOnDoomed].map(stalled))).filter((count) => count >= 1).length;
     console.log(`chaos: ${statuses.length} deliveries, ${statuses.filter((s) => s === 202).length} stored, ${statuses.filter((s) => s === 200).length} duplicates, ${acknowledged.size} messages, ${done.length} runs, ${recovered} jobs taken back from the SIGKILLed worker`);
     expect(recovered).toBeGreaterThan(0);
+    expect(await stalled(held)).toBeGreaterThanOrEqual(1); // taken back from the killed worker, and run to the end elsewhere
+    expect(counts.get(held)).toBe(1);
     expect(alive(steady.child.pid!)).toBe(true);
   }, 180_000);
 });
