@@ -4,7 +4,7 @@
  * Request, Headers and middleware context costs about as much as the loopback round trip. This
  * builds the same request by hand (the URL from the spec's path template, one plain headers
  * object) and reads the answer the way openapi-fetch's `parseAs: "text"` does, so that both paths
- * give the caller the same outcome. client.ts runs every resource test on both.
+ * give the caller the same outcome. The tests run every resource test on both.
  */
 import type { AuthHeader } from "./auth.js";
 import { redirectMode, toChatwootError } from "./transport.js";

@@ -1,7 +1,7 @@
 /**
  * The general request path, for what direct.ts leaves out: with middleware, a fetch of your own
  * or attachments, a resource call goes through openapi-fetch's machinery (a Request, the
- * middleware hooks, a multipart body built afresh for each attempt). client.ts loads this module
+ * middleware hooks, a multipart body built afresh for each attempt). send.ts loads this module
  * on first need. Both paths describe the call the same way and read the answer the same way.
  */
 import type { PreparedRequest, RawOutcome } from "./direct.js";
