@@ -7,7 +7,7 @@
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { json, message, startServer, type Handler } from "../helpers/http-server.js";
-import { root, spawnSupervised, waitFor } from "../helpers/processes.js";
+import { root, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
 import { SECRET, sign } from "../helpers/sign.js";
 
 const STACK = /^\s+at /m;
@@ -94,7 +94,7 @@ describe("the CLI with its stdout closed early", () => {
       expect(code).toBe(141);
       expect(stderr).not.toMatch(STACK);
     } finally {
-      child.kill("SIGKILL");
+      await stopSupervised(child);
     }
   });
 });

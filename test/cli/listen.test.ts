@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisWebhookQueue } from "../../src/redis.js";
 import { freePort } from "../../scripts/prism.mjs";
 import { messageEvent } from "../helpers/deliveries.js";
-import { childrenOf, spawnSupervised, waitFor } from "../helpers/processes.js";
+import { childrenOf, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
 import { SECRET, sign } from "../helpers/sign.js";
 
@@ -62,7 +62,7 @@ describe("webhooks listen: stopping", () => {
       expect(await exitCode(cli)).toBe(0);
       expect(cli.stdout()).toBe("");
     } finally {
-      cli.child.kill("SIGKILL");
+      await stopSupervised(cli.child);
     }
   }, 60_000);
 
@@ -96,7 +96,7 @@ describe("webhooks listen: stopping", () => {
         own.disconnect();
       }
     } finally {
-      cli.child.kill("SIGKILL");
+      await stopSupervised(cli.child);
     }
   }, 60_000);
 
@@ -119,7 +119,7 @@ describe("webhooks listen: stopping", () => {
         await inspect.close();
       }
     } finally {
-      cli.child.kill("SIGKILL");
+      await stopSupervised(cli.child);
       taken.close();
     }
   }, 60_000);

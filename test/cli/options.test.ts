@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { json, message, useServers } from "../helpers/http-server.js";
-import { root, runSupervised, spawnSupervised, waitFor } from "../helpers/processes.js";
+import { root, runSupervised, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
 import { SECRET } from "../helpers/sign.js";
 
 const TOKEN = "cli-options-token-0001";
@@ -206,7 +206,7 @@ describe("webhooks listen --host ::1", () => {
       expect(url).toMatch(/^http:\/\/\[::1\]:\d+$/);
       expect((await fetch(`${url}/`, { method: "POST", body: "{}" })).status).toBe(401); // a real URL: it reaches the receiver
     } finally {
-      child.kill("SIGKILL");
+      await stopSupervised(child);
     }
   });
 });

@@ -115,3 +115,27 @@ export function childrenOf(pid: number): number[] {
     })
     .map(Number);
 }
+
+/**
+ * Stops a program started with spawnSupervised, whatever state it is in: SIGTERM (the supervisor
+ * passes it on), and if it has not exited within `graceMs`, SIGKILL to the program and then to the
+ * supervisor. A SIGKILL sent to the supervisor alone cannot be passed on, and would leave the
+ * program running with no one to stop it.
+ */
+export async function stopSupervised(child: ChildProcessWithoutNullStreams, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<boolean>((resolve) => child.once("exit", () => resolve(true)));
+  child.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([exited, new Promise<boolean>((resolve) => (timer = setTimeout(resolve, graceMs, false)))]);
+  clearTimeout(timer);
+  if (stopped) return;
+  for (const pid of childrenOf(child.pid!)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  child.kill("SIGKILL");
+}

@@ -11,7 +11,7 @@ import { createWebhookHandler } from "../../src/index.js";
 import { redisWebhookQueue } from "../../src/redis.js";
 import { freePort } from "../../scripts/prism.mjs";
 import { delivery, messageEvent } from "../helpers/deliveries.js";
-import { alive, childrenOf, spawnSupervised, waitFor } from "../helpers/processes.js";
+import { alive, childrenOf, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
 import { SECRET } from "../helpers/sign.js";
 
@@ -161,7 +161,7 @@ describe("closing while Redis is down", () => {
       await waitFor(() => /closed in \d+ ms/.test(said), 20_000, "close() to return", () => said);
       expect(await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000, "still running"))])).toBe(0);
     } finally {
-      child.kill("SIGKILL");
+      await stopSupervised(child);
       await own?.stop();
     }
   }, 60_000);
