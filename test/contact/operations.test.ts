@@ -75,7 +75,7 @@ describe("what goes over the wire", () => {
     });
     const request = target.requests[0]!;
     expect(request.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
-    const form = await new Response(request.body, { headers: { "content-type": request.headers["content-type"]! } }).formData();
+    const form = await new Response(new Uint8Array(request.body), { headers: { "content-type": request.headers["content-type"]! } }).formData();
     expect([form.get("content"), form.get("echo_id")]).toEqual(["receipt", "e-9"]);
     expect(form.getAll("attachments[]").map((file) => [(file as File).name, (file as File).type])).toEqual([["receipt.pdf", "application/pdf"], ["photo.png", "image/png"]]);
   });

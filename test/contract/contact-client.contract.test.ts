@@ -34,7 +34,7 @@ beforeAll(async () => {
     if (type) headers.set("Content-Type", type);
     const path = `/${rest.join("/")}`;
     seen.requests.push({ method: request.method, path: path.split("?")[0]! });
-    const answer = await fetch(prism + path, { method: request.method, headers, body: request.body.length ? request.body : undefined });
+    const answer = await fetch(prism + path, { method: request.method, headers, body: request.body.length ? new Uint8Array(request.body) : undefined });
     const violations = answer.headers.get("sl-violations");
     if (violations) seen.violations.push(...(violations.startsWith("[") ? JSON.parse(violations) : [violations]));
     const out: Record<string, string> = {};
