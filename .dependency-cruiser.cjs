@@ -30,7 +30,21 @@ module.exports = {
       severity: "error",
       comment: "The request core serves every API family and the receiving side; it imports none of them.",
       from: { path: "^src/core/" },
+      to: { path: "^src/(application|contact|webhooks|redis|cli)/" },
+    },
+    {
+      name: "contact-imports-no-other-family",
+      severity: "error",
+      comment: "The Client API (src/contact/) stands on the request core alone: no other API family, no receiving side, no CLI.",
+      from: { path: "^src/contact/" },
       to: { path: "^src/(application|webhooks|redis|cli)/" },
+    },
+    {
+      name: "no-family-imports-contact",
+      severity: "error",
+      comment: "Only an entry and the CLI use the Client API; the other families and the receiving side do not.",
+      from: { path: "^src/(application|webhooks|redis)/" },
+      to: { path: "^src/contact/" },
     },
     {
       name: "application-imports-no-receiver",

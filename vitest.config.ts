@@ -15,7 +15,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "general path", include: ["test/core/**/*.test.ts", "test/application/**/*.test.ts"], env: { CHATWOOT_TEST_PATH: "general" } },
+        test: { name: "general path", include: ["test/core/**/*.test.ts", "test/application/**/*.test.ts", "test/contact/**/*.test.ts"], env: { CHATWOOT_TEST_PATH: "general" } },
       },
       {
         extends: true,

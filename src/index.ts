@@ -6,7 +6,12 @@ export { createChatwootClient } from "./application/client.js";
 export type { ChatwootClient, ChatwootClientOptions } from "./application/client.js";
 export type { CallOptions, CreateCallOptions } from "./application/messages.js";
 export { createRawClient } from "./core/raw.js";
-export type { ConnectionOptions } from "./core/transport.js";
+export { createContactClient } from "./contact/client.js";
+export type { ContactClient, ContactClientOptions } from "./contact/client.js";
+export type { ContactSession, CreateCallOptions as ContactCreateCallOptions, SentMessage } from "./contact/session.js";
+export { identifierHash } from "./contact/identity.js";
+export type { ConnectionOptions, EndpointOptions } from "./core/transport.js";
+export type { CallOptions as ContactCallOptions } from "./core/send.js";
 export type { MessagesResource } from "./application/messages.js";
 export type { IterateQuery } from "./application/pagination.js";
 export type { AuthHeader } from "./core/auth.js";
@@ -59,6 +64,16 @@ export type {
   UpdateMessageStatusRequest,
   MessageCreatedEvent,
   MessageUpdatedEvent,
+  ClientContact,
+  ClientConversation,
+  ClientInbox,
+  ClientMessage,
+  ContactRecord,
+  CreateContactMessageBody,
+  CreateContactRequest,
+  CreateConversationRequest,
+  UpdateContactMessageRequest,
+  UpdateContactRequest,
   WebhookEvent,
   WebhookMessage,
   WebhookPushMessage,

@@ -7,6 +7,13 @@ import type { components, operations, paths } from "../generated/schema.js";
 export type { components, operations, paths };
 type Schemas = components["schemas"];
 
+/** The 200 JSON body of an operation, from the generated `paths`: a spec edit to a response changes the method's type. */
+export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { 200: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : never;
+
 export type Message = Schemas["Message"];
 export type MessageList = Schemas["MessageList"];
 export type Attachment = Schemas["Attachment"];
@@ -53,3 +60,22 @@ export type MessageCreatedEvent = Schemas["MessageCreatedEvent"];
 export type MessageUpdatedEvent = Schemas["MessageUpdatedEvent"];
 export type WebhookMessage = Schemas["WebhookMessage"];
 export type WebhookPushMessage = Schemas["WebhookPushMessage"];
+
+// The Client API (the contact's side).
+export type ClientContact = Schemas["ClientContact"];
+export type ContactRecord = Schemas["ContactRecord"];
+export type ClientConversation = Schemas["ClientConversation"];
+export type ClientMessage = Schemas["ClientMessage"];
+export type ClientInbox = Schemas["ClientInbox"];
+export type CreateContactRequest = Schemas["CreateContactRequest"];
+export type UpdateContactRequest = Schemas["UpdateContactRequest"];
+export type CreateConversationRequest = Schemas["CreateConversationRequest"];
+export type UpdateContactMessageRequest = Schemas["UpdateContactMessageRequest"];
+
+/**
+ * A contact's message: the spec's JSON request, whose `attachments` are files (sent as
+ * multipart/form-data); signed ids of direct uploads are not accepted by the Client API.
+ */
+export type CreateContactMessageBody = Omit<Schemas["CreateContactMessageRequest"], "attachments"> & {
+  attachments?: ReadonlyArray<AttachmentInput>;
+};

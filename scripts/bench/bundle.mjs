@@ -14,6 +14,8 @@ export const entries = {
   // What a browser app that sends and reads messages imports; the rest shakes out (sideEffects: false).
   "chatwoot-messages (client)": `export { createChatwootClient, MessageType, ChatwootError, ApiError } from ${index};`,
   "chatwoot-messages (typed fetch client)": `export { createRawClient } from ${index};`,
+  // What a chat UI of your own imports for the contact's side (the Client API).
+  "chatwoot-messages (contact client)": `export { createContactClient, ChatwootError, ApiError } from ${index};`,
   "chatwoot-messages (everything, webhooks too)": `export * from ${index};`,
   "openapi-fetch alone": `export { default } from "openapi-fetch";`,
   "@figuro/chatwoot-sdk": `export { default } from "@figuro/chatwoot-sdk";`,

@@ -9,7 +9,7 @@ import { ValidationError } from "../core/errors.js";
 import { onFirstNeed } from "../core/lazy.js";
 import type { Logger } from "../core/logging.js";
 import { DEFAULT_BACKOFF, type Backoff } from "../core/retry.js";
-import { createSender, type Send } from "../core/send.js";
+import { GENERAL_PATH, createSender, type Send } from "../core/send.js";
 import { checkConnection, type ConnectionOptions } from "../core/transport.js";
 import { validateBackoff, validateId } from "../core/validate.js";
 import { DEFAULT_BOT_ID, watchMarkers } from "./marker.js";
@@ -54,8 +54,7 @@ export interface ChatwootClient {
   readonly messages: MessagesResource;
 }
 
-/** For the project's own tests: every resource call through openapi-fetch, to check that the direct path cannot drift. */
-export const GENERAL_PATH = Symbol("chatwoot-messages.generalPath");
+export { GENERAL_PATH } from "../core/send.js";
 
 export function createChatwootClient(options: ChatwootClientOptions): ChatwootClient {
   const { baseUrl, origin, token, authHeader } = checkConnection(options);

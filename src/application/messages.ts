@@ -10,7 +10,7 @@ import type { Reconciler } from "./idempotency.js";
 import { withMarker, type MarkerWatch } from "./marker.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "../core/retry.js";
-import { MessageType, type CreateMessageBody, type ListMessagesQuery, type Message, type MessageList, type UpdateMessageStatusRequest, type paths } from "../types.js";
+import { MessageType, type Answer, type CreateMessageBody, type ListMessagesQuery, type Message, type MessageList, type UpdateMessageStatusRequest, type paths } from "../types.js";
 import { ValidationError } from "../core/errors.js";
 import { validateId, validateTransportOptions } from "../core/validate.js";
 import { validateCreateBody, validateIdempotencyKey, validateListQuery, validateStatusBody } from "./validate.js";
@@ -20,12 +20,7 @@ const MESSAGE = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/m
 const RETRY = `${MESSAGE}/retry` as const satisfies keyof paths;
 const TRANSLATE = `${MESSAGE}/translate` as const satisfies keyof paths;
 
-/** The 200 JSON body of an operation, from the generated `paths`: a spec edit to a response changes the method's type. */
-export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
-  responses: { 200: { content: { "application/json": infer Body } } };
-}
-  ? Body
-  : never;
+export type { Answer } from "../types.js";
 
 export interface CallOptions extends CoreCallOptions {
   /** The account for this call, instead of the client's. */

@@ -7,7 +7,7 @@
  */
 import type { components } from "../../generated/schema.js";
 import { ValidationError } from "../core/errors.js";
-import { MAX_TIMEOUT_MS, codePoints, isBlob, oneOf, requireObject, show, validateId, validateTransportOptions, type CallOptionsInput } from "../core/validate.js";
+import { MAX_TIMEOUT_MS, codePoints, oneOf, requireObject, show, validateId, validateAttachments, validateTransportOptions, type CallOptionsInput } from "../core/validate.js";
 
 type Schemas = components["schemas"];
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -115,7 +115,7 @@ export function validateCreateBody(body: unknown): void {
   }
   const contentType = (b.content_type ?? "text") as string;
   if (contentType in ITEM_KEYS) validateItems(contentType as keyof typeof ITEM_KEYS, b.content_attributes);
-  if (b.attachments !== undefined) validateAttachments(b.attachments);
+  if (b.attachments !== undefined) validateAttachments(b.attachments, true);
 }
 
 export function validateStatusBody(body: unknown): void {
@@ -144,24 +144,6 @@ function validateItems(contentType: keyof typeof ITEM_KEYS, attributes: unknown)
       throw new ValidationError(`${at}.actions`, "must be a non-empty array: the server refuses a card without actions");
     }
     actions.forEach((action, n) => allowedKeys(`${at}.actions[${n}]`, requireObject(`${at}.actions[${n}]`, action), ACTION_KEYS));
-  });
-}
-
-function validateAttachments(attachments: unknown): void {
-  if (!Array.isArray(attachments)) throw new ValidationError("body.attachments", "must be an array");
-  attachments.forEach((attachment, index) => {
-    const at = `body.attachments[${index}]`;
-    if (typeof attachment === "string" || isBlob(attachment)) return;
-    const { data, filename, contentType } = requireObject(at, attachment);
-    if (!(data instanceof Uint8Array || data instanceof ArrayBuffer || isBlob(data))) {
-      throw new ValidationError(`${at}.data`, "must be a Uint8Array, an ArrayBuffer or a Blob");
-    }
-    if (typeof filename !== "string" || filename.trim() === "") {
-      throw new ValidationError(`${at}.filename`, "must be a non-empty string");
-    }
-    if (contentType !== undefined && typeof contentType !== "string") {
-      throw new ValidationError(`${at}.contentType`, "must be a MIME type string");
-    }
   });
 }
 

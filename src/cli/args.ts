@@ -1,5 +1,16 @@
 /** Command-line arguments: bad ones are a UsageError, which prints the command's usage and exits 2. */
+import { DEFAULT_MOCK_PORT, portSetting } from "./port-setting.js";
+
 export class UsageError extends Error {}
+
+/** The mock `npm start` runs, at MOCK_PORT read as the workbench reads it: where commands go without a base URL. */
+export function localMock(env: Record<string, string | undefined>): string {
+  try {
+    return `http://127.0.0.1:${portSetting("MOCK_PORT", env.MOCK_PORT, DEFAULT_MOCK_PORT)}`;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 export function messageId(flag: string, value: unknown): number {
   if (!/^[0-9]+$/.test(String(value)) || Number(value) > Number.MAX_SAFE_INTEGER) throw new UsageError(`${flag} takes a message id`);

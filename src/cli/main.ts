@@ -7,10 +7,11 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createChatwootClient } from "../application/client.js";
 import { ValidationError } from "../core/errors.js";
-import { duration, UsageError } from "./args.js";
+import { duration, localMock, UsageError } from "./args.js";
+import { contact } from "./contact.js";
 import { messageCommands } from "./messages.js";
 import { errorLine, printable, printableJson, printableLines, withoutCredentials, type Io } from "./output.js";
-import { DEFAULT_MOCK_PORT, portSetting } from "./port-setting.js";
+import { DEFAULT_MOCK_PORT } from "./port-setting.js";
 import { webhooks } from "./webhooks.js";
 
 const common = {
@@ -23,14 +24,6 @@ const common = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** The mock `npm start` runs, at MOCK_PORT read as the workbench reads it. */
-function localMock(env: Io["env"]): string {
-  try {
-    return `http://127.0.0.1:${portSetting("MOCK_PORT", env.MOCK_PORT, DEFAULT_MOCK_PORT)}`;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 // The mock needs a token but checks none: never send a real one there.
 const PLACEHOLDER_TOKEN = "local-mock-placeholder-token";
 
@@ -50,6 +43,8 @@ const MAIN_USAGE = `usage: chatwoot-messages COMMAND [ARGS] [OPTIONS]
 
 Commands:
 ${Object.values(messageCommands).map((c) => `  ${c.usage}`).join("\n")}
+  contact start --inbox IDENT [--name N] [--email E]
+  contact send --inbox IDENT --source-id SID --conversation ID --content TEXT
   webhooks listen [--port N] [--redis URL]
   webhooks trigger EVENT [--to URL] [--example NAME] [--duplicate | --retry | --stale]
 
@@ -82,6 +77,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     out.write(`${await version()}\n`);
     return 0;
   }
+  if (name === "contact") return contact(rest, io);
   if (name === "webhooks") {
     const [sub] = rest;
     if (sub !== undefined && sub !== "--help" && sub !== "-h" && sub !== "help") return webhooks(rest, io);

@@ -9,6 +9,12 @@ import { ValidationError } from "./errors.js";
 /** Chatwoot reads either spelling; nginx drops header names with underscores unless told otherwise. */
 export type AuthHeader = "api_access_token" | "Api-Access-Token";
 
+/** The token a request carries, and in which header. */
+export interface Auth {
+  token: string;
+  header: AuthHeader;
+}
+
 export function authMiddleware(token: string, header: AuthHeader, origin: string): Middleware {
   const other = header === "api_access_token" ? "Api-Access-Token" : "api_access_token";
   // A prefix test is exact here: the origin ends where the path's "/" begins (":4000/" is not ":40001/").

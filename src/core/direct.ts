@@ -6,7 +6,7 @@
  * object) and reads the answer the way openapi-fetch's `parseAs: "text"` does, so that both paths
  * give the caller the same outcome. The tests run every resource test on both.
  */
-import type { AuthHeader } from "./auth.js";
+import type { Auth } from "./auth.js";
 import { redirectMode, toChatwootError } from "./transport.js";
 
 /** What an openapi-fetch call resolves with, asked to leave successful bodies as text. */
@@ -21,17 +21,18 @@ export interface PreparedRequest {
   method: string;
   /** The spec's template, e.g. "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages". */
   path: string;
-  pathParams: Record<string, number>;
+  pathParams: Record<string, number | string>;
   query: object | undefined;
   body: unknown;
   signal: AbortSignal;
 }
 
-export function directSender(baseUrl: string, origin: string, header: AuthHeader, token: string) {
+/** Without `auth` (an API family whose credentials are in the path) no token header is sent. */
+export function directSender(baseUrl: string, origin: string, auth: Auth | undefined) {
   const redirect = redirectMode(undefined);
   return async ({ method, path, pathParams, query, body, signal }: PreparedRequest): Promise<RawOutcome> => {
     const url = baseUrl + fillPath(path, pathParams) + searchOf(query);
-    const headers: Record<string, string> = { [header]: token };
+    const headers: Record<string, string> = auth ? { [auth.header]: auth.token } : {};
     let payload: string | undefined;
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -62,7 +63,7 @@ function noBody(response: Response): boolean {
 }
 
 /** A path template with its parameters filled in, encoded as openapi-fetch encodes them. */
-export function fillPath(path: string, values: Record<string, number>): string {
+export function fillPath(path: string, values: Record<string, number | string>): string {
   const parts = templateParts(path);
   let filled = parts[0]!;
   // Odd entries are parameter names, even ones the literal text between them.

@@ -6,8 +6,9 @@
  */
 import type { PreparedRequest, RawOutcome } from "./direct.js";
 import { toFormData } from "./multipart.js";
-import { createRawClient } from "./raw.js";
-import { redirectMode, type ConnectionOptions } from "./transport.js";
+import type { Auth } from "./auth.js";
+import { openapiClient } from "./raw.js";
+import { redirectMode, type EndpointOptions } from "./transport.js";
 
 export interface GeneralRequest extends PreparedRequest {
   multipart: boolean;
@@ -16,9 +17,10 @@ export interface GeneralRequest extends PreparedRequest {
 /** openapi-fetch's `request`, without the per-path typing that messages.ts has already applied. */
 type AnyRequest = (method: string, path: string, init: Record<string, unknown>) => Promise<RawOutcome>;
 
-export function generalSender(connection: ConnectionOptions) {
-  const request = createRawClient(connection).request as unknown as AnyRequest;
-  const redirect = redirectMode(connection.fetch);
+/** `endpoint` is checked already (baseUrl without its trailing slash); without `auth` no token header is sent. */
+export function generalSender(endpoint: EndpointOptions, origin: string, auth: Auth | undefined) {
+  const request = openapiClient(endpoint, endpoint.baseUrl, origin, auth).request as unknown as AnyRequest;
+  const redirect = redirectMode(endpoint.fetch);
   return ({ method, path, pathParams, query, body, multipart, signal }: GeneralRequest): Promise<RawOutcome> =>
     request(method, path, {
       params: { path: pathParams, query },

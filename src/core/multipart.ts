@@ -3,9 +3,10 @@
  * (as Rails parses `content_attributes`), and one `attachments[]` part per file.
  */
 import { isBlob } from "./validate.js";
-import type { AttachmentInput, CreateMessageBody } from "../types.js";
+import type { AttachmentInput } from "../types.js";
 
-export function toFormData(body: CreateMessageBody): FormData {
+/** Any family's create body with files (the Application API's, a contact's). */
+export function toFormData(body: { attachments?: ReadonlyArray<AttachmentInput | string> | undefined }): FormData {
   const form = new FormData();
   for (const [key, value] of Object.entries(body)) {
     if (key === "attachments" || value === undefined || value === null) continue;

@@ -5,13 +5,18 @@
  * client, so that an app which never uses it does not carry openapi-fetch.
  */
 import createClient, { type Client } from "openapi-fetch";
-import { authMiddleware } from "./auth.js";
+import { authMiddleware, type Auth } from "./auth.js";
 import { LightRequest, sendWith } from "./request.js";
-import { checkConnection, type ConnectionOptions } from "./transport.js";
+import { checkConnection, type ConnectionOptions, type EndpointOptions } from "./transport.js";
 import type { paths } from "../types.js";
 
 export function createRawClient(options: ConnectionOptions): Client<paths> {
   const { baseUrl, origin, token, authHeader } = checkConnection(options);
+  return openapiClient(options, baseUrl, origin, { token, header: authHeader });
+}
+
+/** openapi-fetch over the spec's paths, checked already; an API family without a token passes no `auth`. */
+export function openapiClient(options: EndpointOptions, baseUrl: string, origin: string, auth: Auth | undefined): Client<paths> {
   const middleware = options.middleware ?? [];
   const raw = createClient<paths>({
     baseUrl,
@@ -21,7 +26,7 @@ export function createRawClient(options: ConnectionOptions): Client<paths> {
     fetch: sendWith(options.fetch, origin) as (request: Request) => Promise<Response>,
     redirect: "manual",
   });
-  raw.use(authMiddleware(token, authHeader, origin));
+  if (auth) raw.use(authMiddleware(auth.token, auth.header, origin));
   for (const each of middleware) raw.use(each);
   return raw;
 }

@@ -11,9 +11,13 @@ import { onFirstNeed } from "./lazy.js";
 import { logged, type Logger } from "./logging.js";
 import { withRetries, type Backoff, type RetryPolicy } from "./retry.js";
 import { withTimeout } from "./timeout.js";
-import { toChatwootError, type ConnectionOptions } from "./transport.js";
+import { toChatwootError, type EndpointOptions } from "./transport.js";
+import type { AuthHeader } from "./auth.js";
 import { validateTransportOptions } from "./validate.js";
 import type { paths } from "../types.js";
+
+/** For the project's own tests: every resource call of a client through openapi-fetch, to check that the direct path cannot drift. */
+export const GENERAL_PATH = Symbol("chatwoot-messages.generalPath");
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -23,7 +27,12 @@ export interface Operation {
   /** The spec's path template, e.g. "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages". */
   path: keyof paths;
   /** The path parameters the resource knows (the family's own are added by the sender). */
-  params: Record<string, number>;
+  params: Record<string, number | string>;
+  /**
+   * Credentials this call carries beyond the sender's (a contact's source_id in the path or the
+   * body): redacted like the token from its errors and its log line.
+   */
+  secrets?: readonly string[];
   query?: object | undefined;
   body?: unknown;
   /** The body has files: it goes as multipart (through general.ts). */
@@ -47,8 +56,11 @@ export interface CallOptions {
 export type Send<Call extends CallOptions = CallOptions> = <T>(operation: Operation, options: Call | undefined) => Promise<T>;
 
 export interface SenderSettings<Call extends CallOptions> {
-  /** Checked already (checkConnection): the token this sender sends, and where to. */
-  connection: ConnectionOptions & { apiAccessToken: string; authHeader: NonNullable<ConnectionOptions["authHeader"]> };
+  /**
+   * Checked already (checkConnection, or checkEndpoint for a family without a token): where to,
+   * and the token this sender sends, if any. Without one, requests carry no token header.
+   */
+  connection: EndpointOptions & { apiAccessToken?: string; authHeader?: AuthHeader };
   origin: string;
   /** Every token the client holds: none may reach an error, whichever the request carried. */
   secrets: string[];
@@ -59,27 +71,29 @@ export interface SenderSettings<Call extends CallOptions> {
   backoff: Backoff;
   logger: Logger | undefined;
   /** The path parameters the family adds to every call (the Application API's account id). */
-  pathParams(call: Call | undefined): Record<string, number>;
+  pathParams(call: Call | undefined): Record<string, number | string>;
 }
 
 export function createSender<Call extends CallOptions>(settings: SenderSettings<Call>): Send<Call> {
   const { connection, origin, secrets, timeoutMs, maxRetries, backoff, logger } = settings;
-  const { baseUrl, authHeader, apiAccessToken } = connection;
-  const direct = settings.generalPath ? undefined : directSender(baseUrl, origin, authHeader, apiAccessToken);
-  const general = onFirstNeed(() => import("./general.js").then(({ generalSender }) => generalSender(connection)), "the general request path");
+  const { baseUrl, authHeader = "api_access_token", apiAccessToken } = connection;
+  const auth = apiAccessToken === undefined ? undefined : { token: apiAccessToken, header: authHeader };
+  const direct = settings.generalPath ? undefined : directSender(baseUrl, origin, auth);
+  const general = onFirstNeed(() => import("./general.js").then(({ generalSender }) => generalSender(connection, origin, auth)), "the general request path");
   return async (operation, call) => {
     validateTransportOptions(call ?? {});
     const signal = call?.signal;
     const { method, path, query, body, multipart = false } = operation;
     const pathParams = { ...settings.pathParams(call), ...operation.params };
-    const line = () => `${method} ${fillPath(path, pathParams)}`;
+    const hidden = operation.secrets?.length ? [...secrets, ...withEncoded(operation.secrets)] : secrets;
+    const line = () => redact(`${method} ${fillPath(path, pathParams)}`, hidden) as string;
     return withRetries(
       () => withTimeout(call?.timeoutMs ?? timeoutMs, signal, async (attemptSignal) => {
         try {
           const request: PreparedRequest = { method, path, pathParams, query, body, signal: attemptSignal };
           const outcome = await logged(logger, line, () =>
             direct && !multipart ? direct(request) : general().then((send) => send({ ...request, multipart })));
-          return readOutcome(outcome, secrets, operation);
+          return readOutcome(outcome, hidden, operation);
         } catch (error) {
           throw toChatwootError(error, origin);
         }
@@ -122,6 +136,14 @@ function readOutcome<T>({ data, error, response }: RawOutcome, secrets: string[]
   const problem = check?.(value);
   if (problem) throw new InvalidResponseError(status, `${status} ${problem}`);
   return value as T;
+}
+
+/** A credential in a path goes out percent-encoded: both spellings are hidden. */
+function withEncoded(values: readonly string[]): string[] {
+  return values.flatMap((value) => {
+    const encoded = encodeURIComponent(value);
+    return encoded === value ? [value] : [value, encoded];
+  });
 }
 
 function redactHeaders(headers: Headers, secrets: string[]): Headers {

@@ -8,20 +8,24 @@ import type { Middleware } from "openapi-fetch";
 import { checkAuthHeader, checkToken, type AuthHeader } from "./auth.js";
 import { AbortError, ChatwootError, ConnectionError, RedirectError, TimeoutError, ValidationError } from "./errors.js";
 
-/** Where and how to connect: shared by createRawClient and createChatwootClient. */
-export interface ConnectionOptions {
+/** Where to connect, whatever the API family: the part of ConnectionOptions that is not a token. */
+export interface EndpointOptions {
   /** Your Chatwoot installation, e.g. "https://app.chatwoot.com". Plain http only for this machine, unless allowInsecureHttp. */
   baseUrl: string;
-  /** A user's or agent bot's access token. Kept out of every error, log line and serialization. */
-  apiAccessToken: string;
   /** A fetch of your own (it receives a Request). Default: the global fetch. */
   fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
-  /** Default "api_access_token"; "Api-Access-Token" survives proxies that drop underscores. */
-  authHeader?: AuthHeader;
-  /** Allow plain http to hosts other than loopback. The token then travels unencrypted. */
+  /** Allow plain http to hosts other than loopback. The credentials then travel unencrypted. */
   allowInsecureHttp?: boolean;
   /** openapi-fetch middleware, run after the client's own. */
   middleware?: Middleware[];
+}
+
+/** Where and how to connect: shared by createRawClient and createChatwootClient. */
+export interface ConnectionOptions extends EndpointOptions {
+  /** A user's or agent bot's access token. Kept out of every error, log line and serialization. */
+  apiAccessToken: string;
+  /** Default "api_access_token"; "Api-Access-Token" survives proxies that drop underscores. */
+  authHeader?: AuthHeader;
 }
 
 /** ConnectionOptions, checked. */
@@ -37,12 +41,21 @@ export interface Connection {
 export function checkConnection(options: ConnectionOptions): Connection {
   if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
   const token = checkToken(options.apiAccessToken);
-  const baseUrl = checkBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
-  return { baseUrl, origin: new URL(baseUrl).origin, token, authHeader: checkAuthHeader(options.authHeader) };
+  return { ...checkEndpoint(options), token, authHeader: checkAuthHeader(options.authHeader) };
+}
+
+/**
+ * Where to connect, checked, for every API family (one without a token too). `credential` names
+ * what plain http would expose, in the error that refuses it.
+ */
+export function checkEndpoint(options: EndpointOptions, credential = "the API token"): { baseUrl: string; origin: string } {
+  if (typeof options !== "object" || options === null) throw new ValidationError("options", "must be an object");
+  const baseUrl = checkBaseUrl(options.baseUrl, options.allowInsecureHttp === true, credential);
+  return { baseUrl, origin: new URL(baseUrl).origin };
 }
 
 /** Checks baseUrl once, at construction; returns it without a trailing slash. */
-function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean): string {
+function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, credential: string): string {
   if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
     throw new ValidationError("baseUrl", "is required, for example \"https://app.chatwoot.com\"");
   }
@@ -60,7 +73,7 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean): string {
   if (url.protocol === "http:" && !allowInsecureHttp && !isLoopback(url.hostname)) {
     throw new ValidationError(
       "baseUrl",
-      `uses plain http to ${url.hostname}, which would send the API token unencrypted; use https, or pass allowInsecureHttp: true`,
+      `uses plain http to ${url.hostname}, which would send ${credential} unencrypted; use https, or pass allowInsecureHttp: true`,
     );
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");

@@ -92,3 +92,29 @@ export function show(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
   return Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
+
+/**
+ * `body.attachments`: files (a Blob, or `{ data, filename, contentType? }`), and where the API
+ * takes them, strings (signed ids of direct uploads).
+ */
+export function validateAttachments(attachments: unknown, signedIds: boolean): void {
+  if (!Array.isArray(attachments)) throw new ValidationError("body.attachments", "must be an array");
+  attachments.forEach((attachment, index) => {
+    const at = `body.attachments[${index}]`;
+    if (isBlob(attachment)) return;
+    if (typeof attachment === "string") {
+      if (signedIds) return;
+      throw new ValidationError(at, "must be a file (a Blob, or { data, filename }): this API takes no signed ids of uploads");
+    }
+    const { data, filename, contentType } = requireObject(at, attachment);
+    if (!(data instanceof Uint8Array || data instanceof ArrayBuffer || isBlob(data))) {
+      throw new ValidationError(`${at}.data`, "must be a Uint8Array, an ArrayBuffer or a Blob");
+    }
+    if (typeof filename !== "string" || filename.trim() === "") {
+      throw new ValidationError(`${at}.filename`, "must be a non-empty string");
+    }
+    if (contentType !== undefined && typeof contentType !== "string") {
+      throw new ValidationError(`${at}.contentType`, "must be a MIME type string");
+    }
+  });
+}

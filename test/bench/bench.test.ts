@@ -21,6 +21,7 @@ it("the benchmark runs and writes its report", async () => {
   expect(report.bundle.map((row: { name: string }) => row.name)).toEqual([
     "chatwoot-messages (client)",
     "chatwoot-messages (typed fetch client)",
+    "chatwoot-messages (contact client)",
     "chatwoot-messages (everything, webhooks too)",
     "openapi-fetch alone",
     "@figuro/chatwoot-sdk",

@@ -23,4 +23,11 @@ describe("the client's browser bundle", () => {
     expect(upFront.modules).toEqual(expect.arrayContaining(["node_modules/openapi-fetch/dist/index.mjs", "src/core/raw.ts"]));
     expect(upFront.modules.filter((id) => ["src/application/client.ts", "src/application/messages.ts", "src/application/validate.ts"].includes(id))).toEqual([]);
   }, 60_000);
+
+  it("the contact client loads no other API family, and openapi-fetch and the multipart form only on first need", async () => {
+    const { upFront, onFirstNeed } = (await bundle(entries["chatwoot-messages (contact client)"])) as { upFront: Part; onFirstNeed: Part };
+    expect(upFront.modules).toEqual(expect.arrayContaining(["src/contact/client.ts", "src/contact/session.ts", "src/core/direct.ts", "src/core/send.ts"]));
+    expect(upFront.modules.filter((id) => /^src\/(application|webhooks)\//.test(id) || id.includes("openapi-fetch") || id === "src/core/multipart.ts")).toEqual([]);
+    expect(onFirstNeed.modules).toEqual(expect.arrayContaining(["node_modules/openapi-fetch/dist/index.mjs", "src/core/multipart.ts"]));
+  }, 60_000);
 });
