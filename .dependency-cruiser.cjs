@@ -30,7 +30,21 @@ module.exports = {
       severity: "error",
       comment: "The request core serves every API family and the receiving side; it imports none of them.",
       from: { path: "^src/core/" },
-      to: { path: "^src/(application|webhooks|redis|cli)/" },
+      to: { path: "^src/(application|webhooks|redis|cli|realtime)/" },
+    },
+    {
+      name: "realtime-imports-only-core-and-types",
+      severity: "error",
+      comment: "src/realtime/ (the ActionCable client) builds on the core and the spec's types only; the REST resync is injected, not imported.",
+      from: { path: "^src/realtime/" },
+      to: { path: "^src/", pathNot: "^src/(realtime/|core/|types\\.ts$)" },
+    },
+    {
+      name: "families-import-no-realtime",
+      severity: "error",
+      comment: "The Application API and the receiving side do not build on the realtime client; the entries and the CLI (contact watch) do.",
+      from: { path: "^src/(application|webhooks|redis)/" },
+      to: { path: "^src/realtime/" },
     },
     {
       name: "application-imports-no-receiver",

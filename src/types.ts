@@ -53,3 +53,22 @@ export type MessageCreatedEvent = Schemas["MessageCreatedEvent"];
 export type MessageUpdatedEvent = Schemas["MessageUpdatedEvent"];
 export type WebhookMessage = Schemas["WebhookMessage"];
 export type WebhookPushMessage = Schemas["WebhookPushMessage"];
+
+/** The Client API's message (integer ids, Unix seconds), as the realtime stream emits it. */
+export type ClientMessage = Schemas["ClientMessage"];
+/** The realtime channel's payloads (the `data` of each event). */
+export type RealtimeMessage = Schemas["RealtimeMessage"];
+export type RealtimeMessageUpdate = Schemas["RealtimeMessageUpdate"];
+export type RealtimeConversation = Schemas["RealtimeConversation"];
+export type RealtimeTyping = Schemas["RealtimeTyping"];
+export type RealtimePresence = Schemas["RealtimePresence"];
+/** A stream frame's `message`, `{event, data}`; agents also receive events not listed here. */
+export type RealtimeEvent =
+  | Schemas["RealtimeMessageCreatedEvent"]
+  | Schemas["RealtimeMessageUpdatedEvent"]
+  | Schemas["RealtimeConversationCreatedEvent"]
+  | Schemas["RealtimeConversationUpdatedEvent"]
+  | Schemas["RealtimeConversationStatusChangedEvent"]
+  | Schemas["RealtimeTypingOnEvent"]
+  | Schemas["RealtimeTypingOffEvent"]
+  | Schemas["RealtimePresenceEvent"];
