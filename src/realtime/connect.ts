@@ -63,7 +63,7 @@ export function connectRealtime(options: RealtimeOptions): Realtime {
   let state: RealtimeState = "connecting";
   let socket: WebSocketLike | undefined;
   // The current socket's timers: no frame for staleAfterMs, the confirmation bound, the next heartbeat.
-  const connection: { stale?: unknown; confirm?: unknown; presence?: unknown } = {};
+  const connection: { stale?: unknown; confirm?: unknown; presence?: unknown; subscribed?: boolean; confirmed?: boolean } = {};
   let reconnectTimer: unknown;
   let attempt = 0;
   let closed = false;
@@ -134,6 +134,9 @@ export function connectRealtime(options: RealtimeOptions): Realtime {
     if (typeof parsed !== "object" || parsed === null) return;
     switch (parsed.type) {
       case "welcome":
+        // Once per socket: the server ignores a duplicate subscribe without a second confirmation.
+        if (connection.subscribed) return;
+        connection.subscribed = true;
         ws.send(JSON.stringify({ command: "subscribe", identifier: o.identifier }));
         timers.clear(connection.confirm);
         connection.confirm = timers.set(o.confirmTimeoutMs, () => fail("subscription_unconfirmed",
@@ -144,7 +147,8 @@ export function connectRealtime(options: RealtimeOptions): Realtime {
       case "ping":
         return;
       case "confirm_subscription":
-        if (parsed.identifier !== o.identifier) return;
+        if (parsed.identifier !== o.identifier || connection.confirmed) return;
+        connection.confirmed = true;
         timers.clear(connection.confirm);
         attempt = 0;
         log("subscription confirmed");
@@ -213,6 +217,7 @@ export function connectRealtime(options: RealtimeOptions): Realtime {
   function dropSocket(): void {
     for (const handle of [connection.stale, connection.confirm, connection.presence]) timers.clear(handle);
     connection.stale = connection.confirm = connection.presence = undefined;
+    connection.subscribed = connection.confirmed = false;
     const ws = socket;
     socket = undefined;
     if (!ws) return;

@@ -43,6 +43,7 @@ export async function startFakeCable(options: FakeCableOptions = {}) {
   const received: string[] = []; // every client frame, raw
   let nextId = 100;
   let delivering = true;
+  let refusing = false;
   let listGate: Promise<void> | undefined;
   let lists = 0;
   let connectionCount = 0;
@@ -78,6 +79,11 @@ export async function startFakeCable(options: FakeCableOptions = {}) {
 
   function accept(socket: WebSocket) {
     connectionCount++;
+    if (refusing) {
+      socket.terminate();
+      changed();
+      return;
+    }
     const connection: Connection = {
       socket,
       identifiers: new Map(),
@@ -162,6 +168,8 @@ export async function startFakeCable(options: FakeCableOptions = {}) {
     raw(frame: (identifier: string) => unknown) {
       for (const [connection, identifier] of subscribed()) send(connection, frame(identifier));
     },
+    /** Every new socket is dropped as soon as it opens. */
+    refuse(on: boolean) { refusing = on; },
     /** Redis lost on the server: pings go on, events stop. */
     deliver(on: boolean) { delivering = on; },
     /** No frame at all, not even pings, on the current sockets. */

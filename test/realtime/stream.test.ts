@@ -4,11 +4,13 @@
  * message of the conversation emitted exactly once, in id order. No wall clock decides a test:
  * they wait on events with generous ceilings; intervals are short and injected.
  */
+import path from "node:path";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { connectRealtime, RealtimeError, ValidationError, type ClientMessage, type MessageInfo, type RealtimeOptions, type RealtimeState, type Timers } from "../../src/index.js";
 import { startFakeCable, type FakeCable } from "../helpers/fake-cable.js";
+import { root, runSupervised } from "../helpers/processes.js";
 
 const TOKEN = "contact-token-abc";
 const cleanups: Array<() => unknown> = [];
@@ -172,6 +174,24 @@ describe("the gapless stream", () => {
     expect(c.states).toContain("reconnecting");
   });
 
+  it("reconnects with exponential backoff and jitter, from the start again once confirmed", async () => {
+    const server = await fake();
+    const lines: string[] = [];
+    const c = connect(server, { random: () => 1, backoff: { initialMs: 10, maxMs: 40 }, logger: { debug: (line) => lines.push(line) } });
+    await c.until(() => c.realtime.state === "live", "the confirmation");
+    server.refuse(true);
+    server.drop();
+    const delays = () => lines.flatMap((line) => /reconnecting in (\d+) ms/.exec(line)?.[1] ?? []).map(Number);
+    await c.until(() => delays().length >= 4, "four reconnects");
+    expect(delays().slice(0, 4)).toEqual([10, 20, 40, 40]);
+    server.refuse(false);
+    await c.until(() => c.realtime.state === "live", "the confirmation again");
+    const before = delays().length;
+    server.drop();
+    await c.until(() => delays().length > before, "the next reconnect");
+    expect(delays()[before]).toBe(10);
+  });
+
   it("a disconnect frame with server_restart: reconnects, resubscribes and fills the gap", async () => {
     const server = await fake();
     const c = connect(server);
@@ -328,6 +348,25 @@ describe("echo_id, typing, events, close", () => {
     expect(c.realtime.state).toBe("closed");
     await expect(waiting).rejects.toMatchObject({ name: "AbortError" });
     await server.until(() => server.open === 0, "the server to see the socket closed");
+  });
+});
+
+describe("a process that closes it", () => {
+  it("exits by itself: close() leaves nothing that keeps it alive (the built package, with ws)", async () => {
+    const server = await fake();
+    const script = `
+      import { connectRealtime } from ${JSON.stringify(path.join(root, "dist/index.js"))};
+      import { WebSocket } from "ws";
+      const realtime = connectRealtime({ url: process.env.FAKE_URL, pubsubToken: "${TOKEN}", WebSocket, conversationId: 42,
+        listMessages: async ({ before, signal }) => (await fetch(process.env.FAKE_URL + "/public/api/v1/inboxes/i/contacts/s/conversations/42/messages" + (before ? "?before=" + before : ""), { signal })).json(),
+        presenceIntervalMs: 1000, resyncIntervalMs: 1000 });
+      realtime.on("message", (m) => { console.log("message " + m.id); realtime.close(); console.log("closed"); });
+    `;
+    server.create({ broadcast: false });
+    const run = await runSupervised(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, FAKE_URL: server.url } });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(`message ${server.messages[0]!.id}\nclosed\n`);
+    expect(run.code).toBe(0);
   });
 });
 
