@@ -7,6 +7,7 @@
  * Events are dispatched by name, filtered by conversation; messages feed the gapless stream.
  */
 import type { ClientMessage, RealtimeConversation, RealtimeEvent, RealtimeMessage, RealtimeMessageUpdate, RealtimePresence, RealtimeTyping } from "../types.js";
+import { ValidationError } from "../core/errors.js";
 import { retryDelay } from "../core/retry.js";
 import { Emitter } from "./emitter.js";
 import { RealtimeError } from "./errors.js";
@@ -261,7 +262,7 @@ export function connectRealtime(options: RealtimeOptions): Realtime {
   return {
     on: (event, listener) => events.on(event, listener),
     expect: (echoId, sent) => {
-      if (!stream) return Promise.reject(new RealtimeError("resync_failed", "expect() needs conversationId", { fatal: false }));
+      if (!stream) return Promise.reject(new ValidationError("conversationId", "is required for expect(): it follows one conversation's messages"));
       return stream.expect(String(echoId), sent);
     },
     resync: () => stream?.resync(),

@@ -68,6 +68,7 @@ export function createStream(o: StreamOptions): Stream {
   let running: AbortController | undefined;
   let again = false;
   let failures = 0;
+  let connects = 0; // a resync fills the gap of a (re)connect only if it started after it
   let windowTimer: unknown;
   let nextResync: unknown;
   let closed = false;
@@ -148,6 +149,7 @@ export function createStream(o: StreamOptions): Stream {
       return;
     }
     const controller = new AbortController();
+    const startedAfter = connects;
     running = controller;
     o.timers.clear(nextResync);
     fetchSince(controller.signal).then(
@@ -155,7 +157,7 @@ export function createStream(o: StreamOptions): Stream {
         if (closed) return;
         for (const message of messages) hold(message, "rest");
         failures = 0;
-        caughtUp = true;
+        if (startedAfter === connects) caughtUp = true;
         finish(controller, o.resyncIntervalMs);
       },
       (error: unknown) => {
@@ -171,7 +173,7 @@ export function createStream(o: StreamOptions): Stream {
   function finish(controller: AbortController, nextInMs: number): void {
     if (running !== controller) return;
     running = undefined;
-    flush();
+    if (caughtUp) flush(); // else a (re)connect came during it: the resync asked since fills its gap first
     if (again) {
       again = false;
       resync();
@@ -188,6 +190,7 @@ export function createStream(o: StreamOptions): Stream {
       if (caughtUp && !running) flushAfterWindow();
     },
     connected() {
+      connects++;
       caughtUp = o.listMessages === undefined;
       resync();
     },

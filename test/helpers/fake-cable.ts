@@ -66,13 +66,14 @@ export async function startFakeCable(options: FakeCableOptions = {}) {
       response.writeHead(404, { "content-type": "text/plain" }).end("Page not found");
       return;
     }
-    lists++;
-    changed();
-    if (listGate) await listGate;
+    // The query runs when the request arrives; a held answer is that snapshot, answered late.
     const conversation = Number(match[1]);
     const before = url.searchParams.get("before");
     const visible = messages.filter((m) => m.conversation_id === conversation && !m.private && m.message_type !== 2);
     const page = (before === null ? visible : visible.filter((m) => m.id < Number(before))).slice(-20);
+    lists++;
+    changed();
+    if (listGate) await listGate;
     response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
     response.end(JSON.stringify(page.map(restShape)));
   }

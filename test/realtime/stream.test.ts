@@ -270,6 +270,20 @@ describe("the gapless stream", () => {
     expect(c.emitted.some((e) => e.info.late)).toBe(false);
   });
 
+  it("a resync that began before the subscription does not release live messages: the one asked after it fills the gap first", async () => {
+    const server = await fake();
+    const release = server.holdLists();
+    const c = connect(server);
+    await c.until(() => c.realtime.state === "live" && server.lists >= 1, "the confirmation during the first, held resync");
+    const lost = server.create({ broadcast: false }); // after that resync's snapshot, before any live frame
+    const live = server.create();
+    await c.until(() => c.created.includes(live.id), "the live frame");
+    release();
+    await c.until(() => c.emitted.length === 2, "both messages");
+    exactlyOnceInOrder(c.ids(), [lost.id, live.id]);
+    expect(c.emitted.some((e) => e.info.late)).toBe(false);
+  });
+
   it("a message that shows up after a higher id (a slow commit) is still emitted, once, flagged late", async () => {
     const server = await fake();
     const c = connect(server);
