@@ -50,6 +50,13 @@ export type { EventHandlers, WebhookEventName, WebhookEventOf } from "./webhooks
 export { signWebhook } from "./webhooks/sign.js";
 export type { SignWebhookOptions } from "./webhooks/sign.js";
 export type { NodeRequestLike, NodeResponseLike } from "./webhooks/node.js";
+export { connectRealtime } from "./realtime/connect.js";
+export type { Realtime, RealtimeEventMap, RealtimeState } from "./realtime/connect.js";
+export type { RealtimeOptions, WebSocketConstructor, WebSocketLike } from "./realtime/options.js";
+export type { ListMessages, MessageInfo } from "./realtime/stream.js";
+export type { Timers } from "./realtime/timers.js";
+export { RealtimeError } from "./realtime/errors.js";
+export type { RealtimeErrorCode } from "./realtime/errors.js";
 export type {
   Attachment,
   AttachmentInput,
@@ -77,6 +84,12 @@ export type {
   WebhookEvent,
   WebhookMessage,
   WebhookPushMessage,
+  RealtimeConversation,
+  RealtimeEvent,
+  RealtimeMessage,
+  RealtimeMessageUpdate,
+  RealtimePresence,
+  RealtimeTyping,
   components,
   operations,
   paths,

@@ -79,3 +79,20 @@ export type UpdateContactMessageRequest = Schemas["UpdateContactMessageRequest"]
 export type CreateContactMessageBody = Omit<Schemas["CreateContactMessageRequest"], "attachments"> & {
   attachments?: ReadonlyArray<AttachmentInput>;
 };
+
+/** The realtime channel's payloads (the `data` of each event). */
+export type RealtimeMessage = Schemas["RealtimeMessage"];
+export type RealtimeMessageUpdate = Schemas["RealtimeMessageUpdate"];
+export type RealtimeConversation = Schemas["RealtimeConversation"];
+export type RealtimeTyping = Schemas["RealtimeTyping"];
+export type RealtimePresence = Schemas["RealtimePresence"];
+/** A stream frame's `message`, `{event, data}`; agents also receive events not listed here. */
+export type RealtimeEvent =
+  | Schemas["RealtimeMessageCreatedEvent"]
+  | Schemas["RealtimeMessageUpdatedEvent"]
+  | Schemas["RealtimeConversationCreatedEvent"]
+  | Schemas["RealtimeConversationUpdatedEvent"]
+  | Schemas["RealtimeConversationStatusChangedEvent"]
+  | Schemas["RealtimeTypingOnEvent"]
+  | Schemas["RealtimeTypingOffEvent"]
+  | Schemas["RealtimePresenceEvent"];

@@ -79,7 +79,7 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, credential: 
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
