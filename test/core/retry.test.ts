@@ -67,7 +67,9 @@ describe("create is not idempotent", () => {
   it("a POST that times out is sent exactly once", async () => {
     const server = await startServer(() => undefined); // never answers
     servers.push(server);
-    await expect(call.create(server.url, { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
+    // Long enough for the request to reach the server on a loaded machine: a deadline that fired before
+    // sending would prove nothing.
+    await expect(call.create(server.url, { timeoutMs: 2_000 })).rejects.toBeInstanceOf(TimeoutError);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AbortError, TimeoutError } from "../../src/index.js";
 import { clientFor } from "../helpers/client.js";
 import { json, message, startServer, type TestServer } from "../helpers/http-server.js";
+import { waitFor } from "../helpers/processes.js";
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -18,11 +19,12 @@ describe("timeouts", () => {
   it("an attempt with no answer ends in TimeoutError, retried for reads, each attempt with its own deadline", async () => {
     const server = await silentServer();
     const started = performance.now();
-    const error = await clientFor(server.url, { timeoutMs: 100, maxRetries: 1 }).messages.list(42).catch((e: unknown) => e);
+    // 1 s: long enough for each attempt to reach the server on a loaded machine.
+    const error = await clientFor(server.url, { timeoutMs: 1_000, maxRetries: 1 }).messages.list(42).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).name).toBe("TimeoutError");
     expect(server.requests).toHaveLength(2);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_990);
   });
 
   it("a per-call timeoutMs overrides the client's", async () => {
@@ -45,8 +47,10 @@ describe("the caller's signal", () => {
   it("aborting mid-request gives AbortError, not TimeoutError, and is never retried", async () => {
     const server = await silentServer();
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("user left")), 50);
-    const error = await clientFor(server.url).messages.list(42, {}, { signal: controller.signal }).catch((e: unknown) => e);
+    const pending = clientFor(server.url).messages.list(42, {}, { signal: controller.signal }).catch((e: unknown) => e);
+    await waitFor(() => server.requests.length === 1, 15_000, "the request to reach the server"); // mid-request, however busy the machine
+    controller.abort(new Error("user left"));
+    const error = await pending;
     expect(error).toBeInstanceOf(AbortError);
     expect((error as AbortError).cause).toEqual(new Error("user left"));
     expect(server.requests).toHaveLength(1);
