@@ -41,7 +41,7 @@ export type { VerifyWebhookOptions, WebhookFailure, WebhookHeaders } from "./web
 export { createWebhookHandler } from "./webhooks/handler.js";
 export type { WebhookHandler, WebhookHandlerOptions } from "./webhooks/handler.js";
 export { dedupeKey, memoryDeliveryStore } from "./webhooks/dedupe.js";
-export type { DeliveryStore } from "./webhooks/dedupe.js";
+export type { DeliveryClaim, DeliveryStore } from "./webhooks/dedupe.js";
 export { memoryWebhookQueue } from "./webhooks/queue.js";
 export type { DeadLetter, EventHandler, QueueOptions, WebhookDelivery, WebhookQueue, WebhookWorker, WorkOptions } from "./webhooks/queue.js";
 export { toNodeListener } from "./webhooks/node.js";

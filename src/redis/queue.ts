@@ -1,9 +1,11 @@
 /**
  * `redisWebhookQueue`: the WebhookQueue on Redis through BullMQ, shared by every receiver and
- * worker process that names the same Redis and prefix. A delivery's key is its BullMQ job id, so
- * storing it is atomic across processes: of two receivers given the same delivery at once, one
- * stores it and the other learns it is a duplicate. Jobs (and so their keys) are kept at least
- * `dedupeTtlMs`; failed ones (the dead letters) at least 7 days.
+ * worker process that names the same Redis and prefix. A delivery's key is its BullMQ job id, and
+ * its signature its BullMQ deduplication id, both checked and written by the one script that stores
+ * the job: of two receivers given the same delivery at once, one stores it and the other learns it
+ * is a duplicate, and a signature is only ever remembered with the job it stored (a "duplicate" is
+ * always a delivery that is stored). Jobs (and so their keys) are kept at least `dedupeTtlMs`;
+ * failed ones (the dead letters) at least 7 days; signatures `dedupeTtlMs`.
  *
  * A store that fails is never carried out later: nothing is sent to Redis unless it is connected
  * now, and once `add` has given up (the receiver answers 500), nothing more is sent for it. Only a
@@ -88,32 +90,35 @@ export function redisWebhookQueue(options: RedisWebhookQueueOptions): WebhookQue
       if (report.problems.length) throw new Error(`Redis is not set up to keep deliveries (requireDurableRedis): ${report.problems.join("; ")}`);
     }
     live();
-    if (replayKey !== undefined) {
-      const fresh = await client.set(`${prefix}:${NAME}:seen:${replayKey}`, key, "PX", dedupeTtlMs, "NX");
-      if (fresh === null) return "duplicate" as const;
-      live();
-    }
     const token = crypto.randomUUID();
-    await queue.add("delivery", { event, deliveryId: deliveryId ?? null, token }, {
+    const job = await queue.add("delivery", { event, deliveryId: deliveryId ?? null, token }, {
       jobId: key,
+      // The signature is remembered by BullMQ in the script that stores the job, so it names a stored job or nothing:
+      // a receiver whose store failed leaves no signature behind to make another receiver's copy a "duplicate".
+      ...(replayKey === undefined ? {} : { deduplication: { id: replayKey, ttl: dedupeTtlMs } }),
       attempts,
       backoff: { type: "exponential", delay: backoffMs },
       removeOnComplete: { age: keepS },
       removeOnFail: { age: Math.max(keepS, DEAD_LETTER_AGE_S) },
     });
+    // Another job id: the signature was already seen, with the job it stored (that job exists).
+    if (job.id !== key) return "duplicate" as const;
     // BullMQ returns the existing job when the id is taken: only our own token says we stored it.
     const stored = await queue.getJob(key);
-    return (stored?.data as JobData | undefined)?.token === token ? ("stored" as const) : ("duplicate" as const);
+    if ((stored?.data as JobData | undefined)?.token === token) return "stored" as const;
+    // A duplicate by its key: BullMQ did not look at the signature then. Remember it as naming that (existing) job,
+    // so that this copy re-sent under a new delivery id is a duplicate too.
+    // Best effort: the answer is "duplicate" whether or not this is remembered.
+    if (replayKey !== undefined && stored !== undefined && given.up && client.status === "ready") {
+      await client.set(`${prefix}:${NAME}:de:${replayKey}`, key, "PX", dedupeTtlMs, "NX").catch(() => undefined);
+    }
+    return "duplicate" as const;
   };
 
   return {
     async add(key, event, deliveryId, replayKey) {
       const given = { up: true };
-      const work = attempt(key, event, deliveryId, replayKey, given).catch(async (error: unknown) => {
-        // Not stored: forget the signature, so that a resend of it is not taken for a duplicate (best effort: Redis may be gone).
-        if (replayKey !== undefined) await withCap(client.del(`${prefix}:${NAME}:seen:${replayKey}`).catch(() => undefined), 1_000);
-        throw error;
-      });
+      const work = attempt(key, event, deliveryId, replayKey, given);
       work.catch(() => undefined); // once given up on, its failure has no one to tell
       const outcome = await withCap(work, storeTimeoutMs);
       if (outcome === undefined) {

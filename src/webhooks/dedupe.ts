@@ -40,24 +40,36 @@ function escapeKey(value: string): string {
   return value.replace(/[^A-Za-z0-9._-]/gu, (char) => [...encoder.encode(char)].map((byte) => `~${byte.toString(16).padStart(2, "0")}`).join(""));
 }
 
-/** Remembers keys. `claim` is true the first time a key is seen. */
+/** What `claim` found: "claimed" (new: the caller runs it now), "running" (claimed, not done), "done". */
+export type DeliveryClaim = "claimed" | "running" | "done";
+
+/**
+ * Remembers the keys of deliveries (no queue), each claimed → done, or released. A delivery is
+ * acknowledged as a duplicate only when its key is "done"; what is claimed but not done (running,
+ * or its run failed and could not be released) is answered 500, so a store that fails never turns a
+ * delivery that did not run into a "duplicate". A store shared by several processes must make
+ * `claim` atomic (one caller gets "claimed").
+ */
 export interface DeliveryStore {
-  claim(key: string): boolean | Promise<boolean>;
-  /** Forgets a key whose processing failed, so that a retried delivery is processed. */
+  /** Claims a key not held (or expired): "claimed"; else what it is: "running" or "done". */
+  claim(key: string): DeliveryClaim | Promise<DeliveryClaim>;
+  /** Records that the run of a claimed key succeeded: from then on a duplicate of it is acknowledged. */
+  done(key: string): void | Promise<void>;
+  /** Forgets a key whose run failed (or was not started), so that a retried delivery runs. */
   release(key: string): void | Promise<void>;
 }
 
 /**
- * In-memory store: each key for `ttlMs` (default 24 h), however many there are (memory grows with
- * the deliveries of the last `ttlMs`, about 150 bytes each). Forgetting by count instead would let
- * a replay through after a burst. Several receiving processes need a queue on Redis instead.
+ * In-memory store: each key for `ttlMs` (default 24 h) from its claim, however many there are
+ * (memory grows with the deliveries of the last `ttlMs`, about 150 bytes each). Forgetting by count
+ * instead would let a replay through after a burst. Several receiving processes need a queue on Redis instead.
  */
 export function memoryDeliveryStore({ ttlMs = 24 * 60 * 60 * 1000, now = Date.now }: { ttlMs?: number; now?: () => number } = {}): DeliveryStore {
   // Insertion order is claim order, so the oldest keys are first: forgetting stops at the first young one.
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { at: number; done: boolean }>();
   const forgetOld = (at: number) => {
-    for (const [key, claimed] of seen) {
-      if (at - claimed < ttlMs) break;
+    for (const [key, entry] of seen) {
+      if (at - entry.at < ttlMs) break;
       seen.delete(key);
     }
   };
@@ -65,11 +77,15 @@ export function memoryDeliveryStore({ ttlMs = 24 * 60 * 60 * 1000, now = Date.no
     claim(key) {
       const at = now();
       forgetOld(at);
-      const claimed = seen.get(key);
-      if (claimed !== undefined && at - claimed < ttlMs) return false;
+      const entry = seen.get(key);
+      if (entry !== undefined && at - entry.at < ttlMs) return entry.done ? "done" : "running";
       seen.delete(key);
-      seen.set(key, at);
-      return true;
+      seen.set(key, { at, done: false });
+      return "claimed";
+    },
+    done(key) {
+      const entry = seen.get(key);
+      if (entry !== undefined) entry.done = true;
     },
     release(key) {
       seen.delete(key);

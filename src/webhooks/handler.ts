@@ -10,8 +10,8 @@
  *   be (nothing is acknowledged that was not kept, and Chatwoot retries agent-bot deliveries on
  *   500 only, never on 503), at least once.
  *
- * A known duplicate is answered 200 and not run again; a duplicate of a delivery whose run is still
- * in flight here is answered with that run's outcome.
+ * A duplicate is answered 200 and not run again only when its first run is known done; a duplicate
+ * of a run still in flight here is answered with that run's outcome, and one not known done 500.
  */
 import { ValidationError } from "../core/errors.js";
 import { validateBotId } from "../application/validate.js";
@@ -38,7 +38,7 @@ export interface WebhookHandlerOptions extends Pick<VerifyWebhookOptions, "secre
   queue?: WebhookQueue;
   /** Where a failing `onEvent` (or store) is reported. Default: console.error (a lost event should not be silent). */
   onError?(error: unknown, event: WebhookEvent): void;
-  /** Remembers deliveries already handled (no queue). Default: memoryDeliveryStore() (24 h, at least twice toleranceSeconds). */
+  /** Remembers deliveries claimed and done (no queue). Default: memoryDeliveryStore() (24 h, at least twice toleranceSeconds). */
   store?: DeliveryStore;
   /** How long the request waits for `onEvent` (no queue); Chatwoot gives up after 5 s. Default 4000. */
   deadlineMs?: number;
@@ -64,6 +64,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   if (!queue && typeof options.onEvent !== "function" && (typeof on !== "object" || on === null)) {
     throw new ValidationError("onEvent", "is required: a function (or `on`, handlers by event), or a queue whose workers run it");
   }
+  checkStore(options.store);
   const routed = on ? routeEvents(on) : undefined;
   const onEvent: EventHandler | undefined = queue ? undefined : async (event, delivery) => {
     await routed?.(event, delivery);
@@ -120,4 +121,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return answer(500, { error: "The delivery could not be handled" });
     }
   };
+}
+
+/** A custom store must have all three: one without `done` (written for 0.2) would acknowledge what never ran. */
+function checkStore(store: unknown): void {
+  if (store === undefined) return;
+  const methods = typeof store === "object" && store !== null ? (store as Record<string, unknown>) : {};
+  if (!["claim", "done", "release"].every((name) => typeof methods[name] === "function")) {
+    throw new ValidationError("store", "must have claim, done and release functions (a DeliveryStore)");
+  }
 }

@@ -92,8 +92,9 @@ export function memoryWebhookQueue(options: QueueOptions & { now?: () => number 
   return {
     async add(key, event, deliveryId, replayKey) {
       if (closed) throw new Error("the queue is closed");
-      if (replayKey !== undefined && !(await seen.claim(replayKey))) return "duplicate";
-      if (!(await seen.claim(key))) return "duplicate";
+      // Nothing can fail between claiming and queueing here: a claimed key is a queued delivery.
+      if (replayKey !== undefined && (await seen.claim(replayKey)) !== "claimed") return "duplicate";
+      if ((await seen.claim(key)) !== "claimed") return "duplicate";
       pending.push({ key, event, deliveryId, attempt: 1 });
       signal();
       return "stored";

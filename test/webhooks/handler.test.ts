@@ -125,37 +125,104 @@ describe("the webhook receiver (no queue)", () => {
   });
 
   it("a failing onEvent whose release also fails still reaches onError with both, and answers 500", async () => {
-    const store: DeliveryStore = { claim: () => true, release: () => Promise.reject(new Error("store down")) };
+    const store: DeliveryStore = { claim: () => "claimed", done: () => undefined, release: () => Promise.reject(new Error("store down")) };
     const { handler, errors } = receiver({ store, onEvent: () => { throw new Error("handler failed"); } });
     expect((await handler(delivery(messageEvent(9)))).status).toBe(500);
     expect(errors).toEqual([new Error("store down"), new Error("handler failed")]);
   });
 
   it("a store that cannot claim answers 500 (Chatwoot retries 500, never 503) and runs nothing", async () => {
-    const store: DeliveryStore = { claim: () => Promise.reject(new Error("store down")), release: () => undefined };
+    const store: DeliveryStore = { claim: () => Promise.reject(new Error("store down")), done: () => undefined, release: () => undefined };
     const { handler, handled, errors } = receiver({ store });
     expect((await handler(delivery(messageEvent(10)))).status).toBe(500);
     expect(handled).toHaveLength(0);
     expect(errors).toEqual([new Error("store down")]);
   });
 
-  it("the in-memory store forgets keys after ttlMs", () => {
+  /** The memory store behind a custom store's interface, whose calls fail when `failing` says so (a Redis-backed store with a transient error). */
+  function flakyStore(failing: { claim?: (call: number) => boolean; release?: (call: number) => boolean } = {}) {
+    const inner = memoryDeliveryStore();
+    let claims = 0;
+    let releases = 0;
+    const store: DeliveryStore = {
+      claim: async (key) => (failing.claim?.(++claims) ? Promise.reject(new Error("ECONNRESET")) : inner.claim(key)),
+      done: async (key) => inner.done(key),
+      release: async (key) => (failing.release?.(++releases) ? Promise.reject(new Error("ECONNRESET")) : inner.release(key)),
+    };
+    return { store, inner };
+  }
+
+  it.each([
+    ["its release works", () => false],
+    ["its release fails too", (call: number) => call === 1],
+  ])("a custom store whose second claim fails once answers 500, and the retry of that delivery runs it (%s)", async (_name, releaseFails) => {
+    const { store } = flakyStore({ claim: (call) => call === 2, release: releaseFails });
+    const { handler, handled } = receiver({ store });
+    expect((await handler(delivery(messageEvent(20), { deliveryId: "d-20" }))).status).toBe(500);
+    const retry = await handler(delivery(messageEvent(20), { deliveryId: "d-20" })); // an agent-bot retry: new timestamp
+    expect([retry.status, await retry.json()]).toEqual([200, { handled: true }]);
+    expect(handled).toHaveLength(1);
+  });
+
+  it("onEvent throws and the store's release fails once: the retry of that delivery runs it, and the next is a duplicate", async () => {
+    const { store } = flakyStore({ release: (call) => call === 1 });
+    let runs = 0;
+    const { handler, errors } = receiver({ store, onEvent: () => void (++runs === 1 && fail("API down")) });
+    expect((await handler(delivery(messageEvent(21), { deliveryId: "d-21" }))).status).toBe(500);
+    expect(errors).toEqual([new Error("ECONNRESET"), new Error("API down")]);
+    expect((await handler(delivery(messageEvent(21), { deliveryId: "d-21" }))).status).toBe(200);
+    const again = await handler(delivery(messageEvent(21), { deliveryId: "d-21" }));
+    expect([again.status, await again.json(), runs]).toEqual([200, { duplicate: true }, 2]);
+  });
+
+  it("a key claimed but not done, and not run by this handler (another process's whose release failed), is answered 500, never 200 duplicate", async () => {
+    const { store } = flakyStore({ release: (call) => call <= 2 }); // both keys of the first delivery stay claimed
+    let runs = 0;
+    const first = receiver({ store, onEvent: () => void (++runs === 1 && fail("API down")) });
+    const other = receiver({ store }); // another process on the same store
+    expect((await first.handler(delivery(messageEvent(22), { deliveryId: "d-22" }))).status).toBe(500);
+    const elsewhere = await other.handler(delivery(messageEvent(22), { deliveryId: "d-22" }));
+    expect([elsewhere.status, other.handled]).toEqual([500, []]);
+    // The process that holds the keys runs the retry; from then on it is a duplicate everywhere.
+    expect((await first.handler(delivery(messageEvent(22), { deliveryId: "d-22" }))).status).toBe(200);
+    const duplicate = await other.handler(delivery(messageEvent(22), { deliveryId: "d-22" }));
+    expect([duplicate.status, await duplicate.json(), other.handled, runs]).toEqual([200, { duplicate: true }, [], 2]);
+  });
+
+  it("a duplicate is 200 once the first run is done in the store, in any process", async () => {
+    const { store } = flakyStore();
+    const first = receiver({ store });
+    const other = receiver({ store });
+    expect((await first.handler(delivery(messageEvent(23)))).status).toBe(200);
+    const duplicate = await other.handler(delivery(messageEvent(23)));
+    expect([duplicate.status, await duplicate.json(), other.handled]).toEqual([200, { duplicate: true }, []]);
+  });
+
+  it("refuses a store without done (a 0.2 store would acknowledge what never ran)", () => {
+    expect(() => receiver({ store: { claim: () => "claimed", release: () => undefined } as never })).toThrow(ValidationError);
+  });
+
+  it("the in-memory store: claimed, then running until done, released to be claimed again, forgotten after ttlMs", () => {
     let now = 0;
     const store = memoryDeliveryStore({ ttlMs: 1000, now: () => now });
-    expect([store.claim("a"), store.claim("a")]).toEqual([true, false]);
+    expect([store.claim("a"), store.claim("a")]).toEqual(["claimed", "running"]);
+    store.done("a");
+    expect(store.claim("a")).toBe("done");
+    store.release("a");
+    expect(store.claim("a")).toBe("claimed");
     now = 1000;
-    expect(store.claim("a")).toBe(true);
+    expect(store.claim("a")).toBe("claimed");
   });
 
   it("the in-memory store forgets by age, not by count: a key is still known after 20,000 newer ones", () => {
     let now = 0;
     const store = memoryDeliveryStore({ ttlMs: 600_000, now: () => now });
-    expect(store.claim("first")).toBe(true);
+    expect(store.claim("first")).toBe("claimed");
     for (let i = 0; i < 20_000; i++) store.claim(`key-${i}`);
     now = 599_999;
-    expect(store.claim("first")).toBe(false);
+    expect(store.claim("first")).toBe("running");
     now = 600_000;
-    expect(store.claim("first")).toBe(true);
+    expect(store.claim("first")).toBe("claimed");
   });
 
   it("a captured delivery re-sent under a new delivery id (same signature) is a duplicate, for every event", async () => {
@@ -231,3 +298,7 @@ describe("the webhook receiver (no queue)", () => {
     }
   });
 });
+
+function fail(message: string): never {
+  throw new Error(message);
+}

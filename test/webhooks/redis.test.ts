@@ -189,7 +189,8 @@ describe("nothing parked", () => {
         const keys = await own.keys(`${prefix}:*`);
         expect(keys.filter((key) => key.includes("delivery."))).toEqual([]); // the message_updated jobs' ids
         // Signatures remembered belong to stored deliveries only.
-        const seen = await Promise.all(keys.filter((key) => key.includes(":seen:")).map((key) => own.get(key)));
+        const seen = await Promise.all(keys.filter((key) => key.includes(":de:")).map((key) => own.get(key)));
+        expect(seen.length).toBeGreaterThan(0);
         expect(seen.filter((job) => !job?.startsWith("message_created."))).toEqual([]);
       } finally {
         own.disconnect();
@@ -223,6 +224,53 @@ describe("a store answered too late", () => {
       expect(ran.filter((id) => id === "late-2")).toEqual(["late-2"]);
     } finally {
       await queue.close();
+    }
+  }, 60_000);
+});
+
+describe("two receivers and a Redis that holds writes", () => {
+  it("A gives up (500) while Redis holds its store, B gets the same delivery: B says duplicate only of a stored delivery, and it runs once", async () => {
+    const own = await startRedis();
+    const admin = new Redis(own.url);
+    const prefix = `held-${randomUUID()}`;
+    // A gives up quickly; B waits as long as it takes, so that its answer follows what Redis did.
+    const qa = redisWebhookQueue({ connection: own.url, prefix, storeTimeoutMs: 300, logger: {} });
+    const qb = redisWebhookQueue({ connection: own.url, prefix, storeTimeoutMs: 60_000, logger: {} });
+    const ha = createWebhookHandler({ secret: SECRET, queue: qa, onError: () => undefined });
+    const hb = createWebhookHandler({ secret: SECRET, queue: qb, onError: () => undefined });
+    const job = `${prefix}:chatwoot-webhooks:delivery.dlv-1`;
+    try {
+      expect((await ha(delivery(messageEvent(1)))).status).toBe(202); // both connected, BullMQ's scripts loaded
+      expect((await hb(delivery(messageEvent(2)))).status).toBe(202);
+      const event = { event: "conversation_status_changed", id: 5, account: { id: 1 }, status: "open" };
+      const request = delivery(event, { deliveryId: "dlv-1" });
+      // Writes wait until UNPAUSE: A's store is held past A's storeTimeoutMs, B's store queues behind it.
+      await admin.call("CLIENT", "PAUSE", "600000", "WRITE");
+      expect((await ha(request.clone())).status).toBe(500);
+      const b = hb(request.clone());
+      const blocked = async () => Number(/blocked_clients:(\d+)/.exec(String(await admin.call("INFO", "clients")))?.[1]);
+      await waitFor(async () => (await blocked()) >= 2, 15_000, "B's store to wait in Redis behind A's");
+      await admin.call("CLIENT", "UNPAUSE");
+      const answer = await b;
+      const stored = await admin.exists(job);
+      // B acknowledges it (202 stored, or 200 duplicate of A's late store) and it is stored, whichever receiver stored it.
+      expect([200, 202]).toContain(answer.status);
+      expect(stored).toBe(1);
+      // The same signature under a new delivery id is that stored delivery: a duplicate, not a second job.
+      const replay = new Request(request.url, { method: "POST", headers: { ...Object.fromEntries(request.headers), "x-chatwoot-delivery": "dlv-2" }, body: await request.clone().text() });
+      expect([(await ha(replay)).status, await admin.exists(`${prefix}:chatwoot-webhooks:delivery.dlv-2`)]).toEqual([200, 0]);
+      const ran: string[] = [];
+      qa.work((_event, { deliveryId }) => void ran.push(String(deliveryId)));
+      // One worker, one job at a time, in order: once the later delivery ran, dlv-1 ran as often as it ever will.
+      expect((await ha(delivery(messageEvent(3), { deliveryId: "after" }))).status).toBe(202);
+      await waitFor(() => ran.includes("after"), 15_000, "the later delivery to run");
+      expect(ran.filter((id) => id.startsWith("dlv-"))).toEqual(["dlv-1"]);
+    } finally {
+      await admin.call("CLIENT", "UNPAUSE").catch(() => undefined);
+      await qa.close();
+      await qb.close();
+      admin.disconnect();
+      await own.stop();
     }
   }, 60_000);
 });
