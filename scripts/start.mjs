@@ -16,7 +16,6 @@ import { startPrism } from "./prism.mjs";
 import { DEFAULT_MOCK_PORT, portSetting } from "../src/cli/port-setting.js";
 import { apiDiff } from "./diff.mjs";
 import { bundle, bundlePath, projectDir, tool, withoutBanner } from "./tools.mjs";
-import { generatedTypes } from "./types.mjs";
 
 const usage = `usage: npm start -- [--docs-port N] [--mock-port N]
 
@@ -136,6 +135,8 @@ async function rebuild() {
   if (!(await step("lint", () => tool("redocly", ["lint"])))) return false;
   const generated = await step("generate", async () => {
     bundle(bundlePath);
+    // Loaded on first use (it brings TypeScript), not by a refused flag or --help; then kept.
+    const { generatedTypes } = await import("./types.mjs");
     const types = await generatedTypes();
     writeFileSync(types.output, types.text);
   });
