@@ -5,11 +5,6 @@ import { defineConfig } from "vitest/config";
 // with Web Crypto, as in runtimes without node:crypto.
 export default defineConfig({
   test: {
-    // Vitest's default on a 2-core machine is one worker (cores - 1): files then run one after the
-    // other, though most of them spend their time waiting on a subprocess (Prism, Redis, the CLI,
-    // the workbench). Four keep both cores busy; every wait in the tests is on an event with a
-    // generous ceiling, so a busier machine makes them slower, not red.
-    maxWorkers: 4,
     testTimeout: 20_000,
     hookTimeout: 30_000,
     setupFiles: ["test/exit-with-runner.ts"],
