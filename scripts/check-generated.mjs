@@ -3,7 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { bundle, bundlePath, exitOnToolError, tool, typesFlags } from "./tools.mjs";
+import { bundle, bundlePath, exitOnToolError } from "./tools.mjs";
+import { generatedTypes } from "./types.mjs";
 
 const stale = [];
 const scratch = mkdtempSync(path.join(tmpdir(), "chatwoot-messages-check-"));
@@ -17,11 +18,8 @@ exitOnToolError(() => {
     rmSync(scratch, { recursive: true, force: true });
   }
 });
-try {
-  tool("openapi-typescript", [...typesFlags, "--check"]);
-} catch {
-  stale.push("generated/schema.d.ts");
-}
+const types = await exitOnToolError(generatedTypes);
+if (types.text !== readOrEmpty(types.output)) stale.push("generated/schema.d.ts");
 
 if (stale.length > 0) {
   console.error(`Stale: ${stale.join(", ")} no longer match openapi/. Run \`npm run generate\` and commit the result.`);

@@ -4,7 +4,7 @@
 //
 //   npm start -- [--docs-port 8080] [--mock-port 4010]      (or DOCS_PORT, MOCK_PORT)
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -15,7 +15,7 @@ import { startDocsServer } from "./docs-server.mjs";
 import { startPrism } from "./prism.mjs";
 import { DEFAULT_MOCK_PORT, portSetting } from "../src/cli/port-setting.js";
 import { apiDiff } from "./diff.mjs";
-import { bundle, bundlePath, projectDir, tool, typesFlags, withoutBanner } from "./tools.mjs";
+import { bundle, bundlePath, projectDir, tool, withoutBanner } from "./tools.mjs";
 
 const usage = `usage: npm start -- [--docs-port N] [--mock-port N]
 
@@ -132,15 +132,22 @@ function fingerprint() {
 
 /** One pass; returns false (keeping the last good docs and mock) when the spec fails lint. */
 async function rebuild() {
-  if (!step("lint", () => tool("redocly", ["lint"]))) return false;
-  if (!step("generate", () => (bundle(bundlePath), tool("openapi-typescript", typesFlags)))) return false;
-  step("diff", () => {
+  if (!(await step("lint", () => tool("redocly", ["lint"])))) return false;
+  const generated = await step("generate", async () => {
+    bundle(bundlePath);
+    // Loaded on first use (it brings TypeScript), not by a refused flag or --help; then kept.
+    const { generatedTypes } = await import("./types.mjs");
+    const types = await generatedTypes();
+    writeFileSync(types.output, types.text);
+  });
+  if (!generated) return false;
+  await step("diff", () => {
     // What the edit does to users of the last release (it gates nothing here; `npm test` does).
     const { summary, baseVersion, version, breaking, announced } = apiDiff({ revision: bundlePath, markdown: false });
     return `since ${baseVersion}: ${summary.major} breaking, ${summary.minor} minor, ${summary.patch} patch${breaking.length && !announced ? ` (needs a version after ${version})` : ""}`;
   });
   const next = path.join(path.dirname(docsPath), ".next.html");
-  if (!step("docs", () => buildDocs(next))) return false;
+  if (!(await step("docs", () => buildDocs(next)))) return false;
   await rename(next, docsPath); // atomic: a reload never sees a half-written page
   await restartMock();
   return true;
@@ -196,10 +203,10 @@ async function shutDown(code) {
   process.exit(code);
 }
 
-function step(name, run) {
+async function step(name, run) {
   const started = performance.now();
   try {
-    const said = run();
+    const said = await run();
     console.log(`${name.padEnd(9)} ok  ${ms(started)}${typeof said === "string" ? `  ${said}` : ""}`);
     return true;
   } catch (error) {

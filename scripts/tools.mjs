@@ -54,20 +54,18 @@ export function condensed(output) {
 
 /** For a script's entry point: a tool's failure is its message and exit 1, never a stack trace. */
 export function exitOnToolError(run) {
-  try {
-    return run();
-  } catch (error) {
+  const fail = (error) => {
     if (!(error instanceof ToolError)) throw error;
     console.error(error.message);
     process.exit(1);
+  };
+  try {
+    const result = run();
+    return result instanceof Promise ? result.catch(fail) : result;
+  } catch (error) {
+    fail(error);
   }
 }
-
-/**
- * openapi-typescript's flags, shared by generate and check (--check must use the same ones).
- * Defaults do not make a property required: a request may leave out `private` or `content_type`.
- */
-export const typesFlags = ["--default-non-nullable", "false"];
 
 /** Bundles openapi/openapi.yaml (the `messages` API of redocly.yaml) into one JSON file. */
 export function bundle(output) {
