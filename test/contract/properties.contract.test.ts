@@ -149,7 +149,7 @@ describe("generated create bodies against Prism", () => {
       { numRuns: 320, seed: 20261125 },
     );
     expect(sent).toBeGreaterThanOrEqual(300);
-  });
+  }, 90_000); // 320 round trips to Prism: seconds alone, longer beside the other test files
 
   it("invalid bodies are refused by the client (nothing sent) or by Prism with 422, never accepted", async () => {
     const outcomes = { client: 0, prism: 0 };
@@ -170,5 +170,5 @@ describe("generated create bodies against Prism", () => {
     );
     expect(outcomes.client + outcomes.prism).toBe(120);
     expect(outcomes.prism).toBeGreaterThan(0);
-  });
+  }, 90_000);
 });

@@ -255,7 +255,7 @@ describe("the webhook receiver (no queue)", () => {
       },
     });
     const first = handler(delivery(messageEvent(14)));
-    await vi.waitFor(() => expect(runs).toBe(1));
+    await vi.waitFor(() => expect(runs).toBe(1), { timeout: 15_000 });
     const duplicate = handler(delivery(messageEvent(14))); // chatwoot#11901: same message, new delivery id
     let answered = false;
     void duplicate.then(() => (answered = true));
@@ -274,7 +274,7 @@ describe("the webhook receiver (no queue)", () => {
       onEvent: (event) => new Promise<void>((resolve) => (finish = () => (handled.push({ event, deliveryId: undefined }), resolve()))),
     });
     const first = handler(delivery(messageEvent(15)));
-    await vi.waitFor(() => expect(finish).toBeDefined());
+    await vi.waitFor(() => expect(finish).toBeDefined(), { timeout: 15_000 });
     const duplicate = handler(delivery(messageEvent(15)));
     finish();
     expect((await first).status).toBe(200);

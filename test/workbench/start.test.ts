@@ -198,7 +198,7 @@ describe("npm start", () => {
       writeFileSync(file, good);
       await waitFor(() => outputOf().slice(again).includes("mock      ok"), 60_000, "the recovery");
     }
-  });
+  }, 150_000);
 
   it("a spec that fails lint at start advertises no mock until a save passes; Ctrl-C then stops the docs server and the mock", async () => {
     const dir = copyProject();
