@@ -202,14 +202,15 @@ function typeName(type: CreateMessageBody["message_type"]) {
 }
 
 /**
- * A list answer must have its messages, each an object with a numeric id: anything else is an
- * InvalidResponseError, never an empty conversation nor a TypeError in whatever reads the page.
+ * A list answer must have its messages, each an object: anything else is an InvalidResponseError,
+ * never an empty conversation nor a TypeError in whatever reads the page. (Their fields are not
+ * checked here: the CLI prints a hostile server's strange fields, escaped.)
  */
 function hasPayload(value: object): string | undefined {
   const payload = (value as { payload?: unknown }).payload;
   if (!Array.isArray(payload)) return "answer has no payload array of messages";
-  const odd = payload.findIndex((message: unknown) => typeof message !== "object" || message === null || Array.isArray(message) || !Number.isSafeInteger((message as { id?: unknown }).id));
-  return odd < 0 ? undefined : `answer's payload[${odd}] is not a message (an object with a numeric id)`;
+  const odd = payload.findIndex((message: unknown) => typeof message !== "object" || message === null || Array.isArray(message));
+  return odd < 0 ? undefined : `answer's payload[${odd}] is not a message object`;
 }
 
 /** Files (not signed ids of uploads already made) make a create multipart. */
