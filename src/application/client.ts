@@ -98,7 +98,7 @@ export function createChatwootClient(options: ChatwootClientOptions): ChatwootCl
   const autoKeys = options.idempotencyKeys === "auto";
   return Object.freeze({
     messages: createMessages(send, {
-      unsafeRetries: options.unsafeRetries === true, writes, reconciler, markers, autoKeys, botId, maxRetries, accountOf, lookup,
+      unsafeRetries: options.unsafeRetries === true, writes, reconciler, markers, autoKeys, botId, maxRetries, timeoutMs, accountOf, lookup,
     }),
   });
 }

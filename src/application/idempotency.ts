@@ -11,22 +11,28 @@
  *   the call looks twice: after `waitMs`, and again once `settleMs` have passed since the failure
  *   (Rails goes on with a request after the client hung up). Only a message absent from both
  *   looks is sent again.
- * - Where it cannot look (a token that may not list) or cannot trust what it sees (the server
- *   drops the marker), an ambiguous failure is an UnknownOutcomeError and nothing is re-sent.
+ * - Where it cannot look (a token that may not list) or cannot trust what it sees (a message of
+ *   the shape sent but without the marker: the server drops it), an ambiguous failure is an
+ *   UnknownOutcomeError and nothing is re-sent.
+ * - A call that gives up while its message may yet be committed (the caller's abort after the
+ *   create went out, or an UnknownOutcomeError before both looks were made) keeps its key "maybe
+ *   sent": the two looks go on in the background, holding the key's turn, so that the next call
+ *   with that key in this client looks only after them and finds a commit made within `settleMs`.
  *
  * A look covers the messages after the call's anchor (pages of 100, ascending: ids only grow), or
  * without one the latest page (20 messages).
  */
-import { ApiError, AuthenticationError, ConnectionError, InvalidResponseError, ServerError, TimeoutError, UnknownOutcomeError } from "../core/errors.js";
+import { AbortError, ApiError, ConnectionError, InvalidResponseError, ServerError, TimeoutError, UnknownOutcomeError } from "../core/errors.js";
+import { deadlines } from "../core/deadlines.js";
 import { carries, markOf, type MarkerWatch } from "./marker.js";
+import { sameShape, type SentShape } from "./shape.js";
 import { sleep } from "../core/timeout.js";
-import { waitTurn, type Turns } from "./turns.js";
+import { waitTurn, type Hold, type Turns } from "./turns.js";
 import type { ListMessagesQuery, Message, MessageList } from "../types.js";
 
 export interface KeyedCreate {
   /** Account and conversation: a key is the same key only there. */
   scope: string;
-  account: number;
   key: string;
   /** The client's botId: a message is ours only with our key and our `by`. */
   by: string;
@@ -36,13 +42,15 @@ export interface KeyedCreate {
   fresh: boolean;
   /** Sends after the first, each only once two looks have not found the message. */
   resends: number;
-  /** What was sent, to recognise a message whose marker the server dropped: its content, REST message_type and private flag. */
-  sent: { content: string | null | undefined; messageType: number; private: boolean };
+  /** What was sent, to recognise a message whose marker the server dropped. */
+  sent: SentShape;
   /** One create, with the create's own (safe) retry policy. */
   post(): Promise<Message>;
-  /** One page of the conversation, with the lookup token when there is one. */
-  list(query: ListMessagesQuery): Promise<MessageList>;
+  /** One page of the conversation, with the lookup token when there is one, cut short by `signal` (not the call's). */
+  list(query: ListMessagesQuery, signal: AbortSignal | undefined): Promise<MessageList>;
   signal?: AbortSignal | undefined;
+  /** The call's timeoutMs: also how long it may wait for an earlier call with its key. */
+  timeoutMs: number;
 }
 
 export interface Reconciler {
@@ -64,17 +72,9 @@ type Look = { found?: Message; unmarked: boolean };
 
 export function createReconciler({ waitMs, settleMs, markers }: Settings): Reconciler {
   // Calls with one key in one conversation go one after the other: the second looks after the
-  // first is done. Only calls in flight are here; nothing is kept after them.
+  // first is done, and after its background looks if it gave up. Only keys in flight or settling
+  // are here (at most settleMs and two looks after a call is over); nothing is kept after them.
   const turns: Turns = new Map();
-  // Accounts where a list answered 401: the token's kind (an agent bot's) or rights, not this call's;
-  // not asked again there. It only saves a call that would be refused: the outcome is the same.
-  const unlistable = new Set<number>();
-  const refused = (request: KeyedCreate, error: unknown) => {
-    if (!(error instanceof AuthenticationError)) return;
-    if (unlistable.size >= 1_000) unlistable.clear();
-    unlistable.add(request.account);
-  };
-
   const unknown = (request: KeyedCreate, why: string, cause: unknown) =>
     new UnknownOutcomeError(`The create with idempotency key "${request.key}" may or may not have been posted: ${why}`, {
       requestSent: true,
@@ -83,19 +83,19 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
     });
 
   /** The messages a look covers: after the anchor, page by page, or the latest page. */
-  const look = async (request: KeyedCreate): Promise<Look> => {
+  const look = async (request: KeyedCreate, signal: AbortSignal | undefined): Promise<Look> => {
     const seen: Look = { unmarked: false };
     const examine = (payload: Message[]) => {
       seen.found ??= payload.find((message) => carries(message, request.key, request.by));
       // What we sent, without any marker: the server may have dropped it from our own message.
-      seen.unmarked ||= request.sent.content != null && payload.some((message) => !markOf(message) && sameAs(message, request.sent));
+      seen.unmarked ||= payload.some((message) => !markOf(message) && sameShape(message, request.sent));
     };
     if (request.anchor === undefined) {
-      examine((await request.list({})).payload);
+      examine((await request.list({}, signal)).payload);
       return seen;
     }
     for (let cursor = request.anchor; ;) {
-      const { payload } = await request.list({ after: cursor });
+      const { payload } = await request.list({ after: cursor }, signal);
       examine(payload);
       const newest = Math.max(cursor, ...payload.map((message) => message.id));
       if (seen.found || payload.length < PAGE || newest === cursor) return seen;
@@ -103,42 +103,58 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
     }
   };
 
-  /** The look before the first send of a caller's key: a message, or "unverifiable" when this token may not list. */
+  /**
+   * The look before the first send of a caller's key: a message, or "unverifiable" when this token
+   * may not list. Asked every time (a refusal costs one list): nothing remembered decides it.
+   */
   const lookFirst = async (request: KeyedCreate): Promise<Message | "unverifiable" | undefined> => {
-    if (unlistable.has(request.account)) return "unverifiable";
     try {
-      return (await look(request)).found;
+      return (await look(request, request.signal)).found;
     } catch (error) {
       if (!refusesLists(error)) throw error; // nothing was sent: the caller may simply try again
-      refused(request, error);
       return "unverifiable";
     }
   };
 
   /** After an ambiguous failure: the message, or undefined when two looks `settleMs` apart did not find it. */
-  const reconcile = async (request: KeyedCreate, failure: unknown, unverifiable: boolean): Promise<Message | undefined> => {
-    if (unverifiable || unlistable.has(request.account)) throw unknown(request, "this token may not list messages to check (an agent bot's token; give the client a lookupToken)", failure);
-    if (markers.dropped()) throw unknown(request, "this server drops the marker, so the message cannot be recognized", failure);
-    const failedAt = Date.now();
+  const reconcile = async (request: KeyedCreate, failure: unknown, failedAt: number): Promise<Message | undefined> => {
     for (const delay of [waitMs, settleMs]) {
       await sleep(Math.max(0, failedAt + delay - Date.now()), request.signal);
       let seen: Look;
       try {
-        seen = await look(request);
+        seen = await look(request, request.signal);
       } catch (error) {
-        refused(request, error);
+        if (error instanceof AbortError) throw error; // the caller's: as it is
         throw unknown(request, refusesLists(error) ? "this token may not list messages to check" : "the messages could not be listed to check", error);
       }
       if (seen.found) return seen.found;
       if (seen.unmarked) {
         markers.saw();
-        throw unknown(request, "a message with this content but without the marker is there: the server may drop the marker", failure);
+        throw unknown(request, "a message like the one sent but without the marker is there: the server may drop the marker", failure);
       }
     }
     return undefined;
   };
 
-  const run = async (request: KeyedCreate): Promise<Message> => {
+  /**
+   * The looks of a call that gave up (`failedAt`: when its create failed or was aborted), made in
+   * the background with no caller's signal, while the key's turn is held: the next call with the
+   * key looks after them. Over once the message is seen (marked or not), the token may not list,
+   * or both looks are made; it rejects never, and leaves no timer behind.
+   */
+  const settle = async (request: KeyedCreate, failedAt: number): Promise<void> => {
+    for (const delay of [waitMs, settleMs]) {
+      await pause(failedAt + delay - Date.now());
+      try {
+        const seen = await look(request, undefined);
+        if (seen.found || seen.unmarked) return;
+      } catch (error) {
+        if (refusesLists(error)) return;
+      }
+    }
+  };
+
+  const run = async (request: KeyedCreate, hold: Hold): Promise<Message> => {
     const before = request.fresh ? undefined : await lookFirst(request);
     if (before !== undefined && before !== "unverifiable") return before;
     for (let sends = 1; ; sends++) {
@@ -147,9 +163,23 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
         markers.check(message, request.key, request.by);
         return message;
       } catch (error) {
-        if (!ambiguous(error)) throw error;
-        const found = await reconcile(request, error, before === "unverifiable");
+        const maybeSent = ambiguous(error) || error instanceof AbortError;
+        if (!maybeSent) throw error;
+        const failedAt = Date.now();
+        const givingUp = (why: unknown) => {
+          if (before !== "unverifiable") hold(() => settle(request, failedAt));
+          return why;
+        };
+        if (error instanceof AbortError) throw givingUp(error); // the caller's abort: at once, and the key stays "maybe sent"
+        if (before === "unverifiable") throw unknown(request, "this token may not list messages to check (an agent bot's token; give the client a lookupToken)", error);
+        let found: Message | undefined;
+        try {
+          found = await reconcile(request, error, failedAt);
+        } catch (failure) {
+          throw givingUp(failure);
+        }
         if (found) return found;
+        // Both looks were made: the settle window is over, there is nothing left to hold the key for.
         if (sends > request.resends) throw unknown(request, `not found after ${sends} send${sends > 1 ? "s" : ""}`, error);
       }
     }
@@ -157,15 +187,20 @@ export function createReconciler({ waitMs, settleMs, markers }: Settings): Recon
 
   return {
     create(request) {
-      if (request.fresh) return run(request);
-      return waitTurn(turns, `${request.scope}/${request.key}`, request.signal, () => run(request));
+      if (request.fresh) return run(request, noop); // a new key: no other call can have it
+      const wait = { signal: request.signal, timeoutMs: request.timeoutMs, what: `an earlier call with the idempotency key "${request.key}"` };
+      return waitTurn(turns, `${request.scope}/${request.key}`, wait, (hold) => run(request, hold));
     },
   };
 }
 
-function sameAs(message: Message, sent: KeyedCreate["sent"]): boolean {
-  return message.content === sent.content && message.message_type === sent.messageType && (message.private ?? false) === sent.private;
+/** A background wait: the shared unref'd timer, so that a process with nothing else to do may exit. */
+function pause(ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => deadlines.schedule(ms, resolve));
 }
+
+function noop(): void {}
 
 /** A list refused for the token's rights: 401 (an agent bot's token), 403. */
 function refusesLists(error: unknown): boolean {

@@ -26,20 +26,20 @@ export interface Mark {
 }
 
 export interface MarkerWatch {
-  /** Looks at a create's answer: a server that drops the marker makes later outcomes unknowable. */
+  /** Looks at a create's answer: a server that drops the marker is warned about (once). */
   check(message: { content_attributes?: unknown }, key: string | undefined, by: string): void;
-  /** Whether the latest create's answer came back without its marker. */
-  dropped(): boolean;
-  /** Evidence from elsewhere (a list) that the marker was dropped. */
+  /** Evidence from elsewhere (a list) that the marker was dropped: warned about (once). */
   saw(): void;
 }
 
-/** Watches every create's answer for the marker it was sent with, and warns once when it is missing. */
+/**
+ * Watches every create's answer for the marker it was sent with, and warns once when it is missing.
+ * It remembers only that it has warned: no outcome depends on it (an ambiguous create on such a
+ * server is found out by its looks, as in a fresh process).
+ */
 export function watchMarkers(logger: { warn?(message: string): void } | undefined): MarkerWatch {
-  let dropped = false;
   let warned = false;
   const saw = () => {
-    dropped = true;
     if (warned) return;
     warned = true;
     logger?.warn?.(`this Chatwoot server dropped the ${KEY} content attribute: idempotent creates and the echo guard cannot work with it`);
@@ -47,11 +47,8 @@ export function watchMarkers(logger: { warn?(message: string): void } | undefine
   return {
     check(message, key, by) {
       const mark = markOf(message);
-      // A later answer that keeps it (an upgraded server) is evidence too: the flag follows the latest answer.
-      if (mark && mark.key === (key ?? true) && mark.by === by) dropped = false;
-      else saw();
+      if (!mark || mark.key !== (key ?? true) || mark.by !== by) saw();
     },
-    dropped: () => dropped,
     saw,
   };
 }
@@ -77,6 +74,14 @@ export function markOf(message: { content_attributes?: unknown } | null | undefi
 export function carries(message: { content_attributes?: unknown }, key: string, by: string): boolean {
   const mark = markOf(message);
   return mark !== undefined && mark.key === key && mark.by === by;
+}
+
+/** `content_attributes` as the server reads them (an object; a JSON string parsed), without the mark. */
+export function unmarked(attributes: unknown): Attributes {
+  const object = typeof attributes === "string" ? parseObject(attributes) : attributes;
+  if (typeof object !== "object" || object === null || Array.isArray(object)) return {};
+  const { [KEY]: _key, [BY]: _by, ...rest } = object as Attributes;
+  return rest;
 }
 
 /** The server reads a JSON string that is not an object as `{}`; so do we. */

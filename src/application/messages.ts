@@ -7,7 +7,7 @@
 import type { Limiter } from "../core/concurrency.js";
 import type { CallOptions as CoreCallOptions, Send as CoreSend } from "../core/send.js";
 import type { Reconciler } from "./idempotency.js";
-import { withMarker, type MarkerWatch } from "./marker.js";
+import { unmarked, withMarker, type MarkerWatch } from "./marker.js";
 import { walkBack, type IterateQuery } from "./pagination.js";
 import { retryCreate, retryIdempotent } from "../core/retry.js";
 import { MessageType, type Answer, type CreateMessageBody, type ListMessagesQuery, type Message, type MessageList, type UpdateMessageStatusRequest, type paths } from "../types.js";
@@ -84,6 +84,8 @@ export interface MessagesSettings {
   botId: string;
   /** The client's maxRetries: a keyed create's resends unless the call gives its own. */
   maxRetries: number;
+  /** The client's timeoutMs: also how long a keyed create may wait for an earlier call with its key, unless the call gives its own. */
+  timeoutMs: number;
   /** The account a call is for (the call's, else the client's), checked. */
   accountOf(options: CallOptions | undefined): number;
   /** How reconciling lists: with the lookup token when the client has one. */
@@ -124,18 +126,27 @@ export function createMessages(send: Send, settings: MessagesSettings): Messages
         return message;
       }
       const account = settings.accountOf(options);
+      const { signal: _callers, ...unsignalled } = options ?? {};
       return (await reconciler()).create({
         scope: `${account}/${conversation_id}`,
-        account,
         key,
         by: botId,
         anchor,
         fresh: given === undefined,
         resends: options?.maxRetries ?? settings.maxRetries,
-        sent: { content: body.content, messageType: MessageType[typeName(body.message_type)], private: body.private === true },
+        sent: {
+          content: body.content ?? null,
+          messageType: MessageType[typeName(body.message_type)],
+          private: body.private === true,
+          contentType: body.content_type ?? "text",
+          attributes: unmarked(body.content_attributes),
+          attachments: body.attachments?.length ?? 0,
+        },
         post,
-        list: (query) => listWith(settings.lookup, conversation_id, query, options),
+        // The background looks after a call gave up go without its (aborted) signal.
+        list: (query, signal) => listWith(settings.lookup, conversation_id, query, signal ? { ...unsignalled, signal } : unsignalled),
         signal: options?.signal,
+        timeoutMs: options?.timeoutMs ?? settings.timeoutMs,
       });
     },
 
@@ -185,9 +196,16 @@ function typeName(type: CreateMessageBody["message_type"]) {
   return `${name[0]!.toUpperCase()}${name.slice(1)}` as keyof typeof MessageType;
 }
 
-/** A list answer must have its messages: anything else is an InvalidResponseError, never an empty conversation. */
+/**
+ * A list answer must have its messages, each an object: anything else is an InvalidResponseError,
+ * never an empty conversation nor a TypeError in whatever reads the page. (Their fields are not
+ * checked here: the CLI prints a hostile server's strange fields, escaped.)
+ */
 function hasPayload(value: object): string | undefined {
-  return Array.isArray((value as { payload?: unknown }).payload) ? undefined : "answer has no payload array of messages";
+  const payload = (value as { payload?: unknown }).payload;
+  if (!Array.isArray(payload)) return "answer has no payload array of messages";
+  const odd = payload.findIndex((message: unknown) => typeof message !== "object" || message === null || Array.isArray(message));
+  return odd < 0 ? undefined : `answer's payload[${odd}] is not a message object`;
 }
 
 /** Files (not signed ids of uploads already made) make a create multipart. */

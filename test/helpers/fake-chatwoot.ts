@@ -6,17 +6,19 @@
  * idempotency key and how many times that key was posted: committed and then the connection
  * dropped, answered only after the client gave up, 502 after committing, 503 or a dropped
  * connection before committing, or 502 at once and committed only after the next list of that
- * conversation has been answered (Rails finishing a request the client gave up on). Each list can
- * be answered with a fault too, by `listFault(nth)`.
+ * conversation has been answered (Rails finishing a request the client gave up on), or never
+ * answered and committed only after the next list once the client hung up (a create the caller
+ * aborted that the server commits later). Each list can be answered with a fault too, by
+ * `listFault(nth)`. Multipart creates are read too: their files count as attachments.
  */
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export const FAULTS = ["ok", "drop-after-commit", "late-after-commit", "502-after-commit", "503-before-commit", "drop-before-commit"] as const;
-export type Fault = (typeof FAULTS)[number] | "502-commit-after-next-list";
-/** A list answered 401 (a bot token), 200 without `payload`, or 500. */
-export type ListFault = "ok" | "401" | "no-payload" | "500";
+export type Fault = (typeof FAULTS)[number] | "502-commit-after-next-list" | "hang-commit-after-next-list";
+/** A list answered 401 (a bot token), 200 without `payload`, 200 with a null among the messages, or 500. */
+export type ListFault = "ok" | "401" | "no-payload" | "null-entry" | "500";
 
 export interface StoredMessage {
   id: number;
@@ -40,7 +42,7 @@ export interface FakeChatwootOptions {
 export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
   const messages: StoredMessage[] = [];
   const posts = new Map<string, number>();
-  const events = new EventEmitter(); // "commit" (message): a create was stored
+  const events = new EventEmitter(); // "received" (key): a create arrived; "commit" (message): a create was stored
   // Creates the server goes on with after answering: committed once the next list here is answered.
   const pending = new Map<string, Array<() => void>>();
   let postCount = 0;
@@ -73,6 +75,7 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
       if (bot || listFault === "401") return send(401, { error: "Access to this endpoint is not authorized for bots" });
       if (listFault === "500") return send(500, { error: "Internal Server Error" });
       if (listFault === "no-payload") return send(200, { meta: {} });
+      if (listFault === "null-entry") return send(200, { meta: {}, payload: [null] });
       const mine = messages.filter((message) => message.account_id === account && message.conversation_id === conversation);
       const after = url.searchParams.get("after");
       const payload = after === null ? mine.slice(-20) : mine.filter((message) => message.id > Number(after)).slice(0, 100);
@@ -84,12 +87,13 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
     }
 
     postCount++;
-    const body = JSON.parse(Buffer.concat(chunks).toString() || "{}");
+    const { body, files } = await readCreate(Buffer.concat(chunks), String(request.headers["content-type"] ?? ""));
     const attributes = typeof body.content_attributes === "string" ? JSON.parse(body.content_attributes) : (body.content_attributes ?? {});
     const key = typeof attributes.chatwoot_messages_key === "string" ? attributes.chatwoot_messages_key : undefined;
     const nth = (posts.get(key ?? "") ?? 0) + 1;
     posts.set(key ?? "", nth);
     const fault = options.fault?.(key, nth) ?? "ok";
+    events.emit("received", key);
     if (fault === "503-before-commit") return send(503, { error: "Service Unavailable" });
     if (fault === "drop-before-commit") return response.socket?.destroy();
 
@@ -99,9 +103,10 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
       content: body.content ?? null,
       content_attributes: options.dropsMarker ? pick(attributes, ["in_reply_to", "items"]) : attributes,
       inbox_id: 1,
-      message_type: 1,
-      content_type: "text",
-      private: false,
+      message_type: { incoming: 0, outgoing: 1, activity: 2, template: 3 }[String(body.message_type ?? "outgoing")] ?? 1,
+      content_type: body.content_type ?? "text",
+      private: body.private === true || body.private === "true",
+      ...(files > 0 ? { attachments: Array.from({ length: files }, (_, i) => ({ id: i + 1, file_type: "file" })) } : {}),
       status: "sent",
       source_id: null,
       created_at: 1_700_000_000,
@@ -109,6 +114,11 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
     if (fault === "502-commit-after-next-list") {
       pending.set(where, [...(pending.get(where) ?? []), commit]);
       return send(502, "<html><title>502 Bad Gateway</title></html>");
+    }
+    if (fault === "hang-commit-after-next-list") {
+      // No answer; once the client hangs up, the commit waits for the next list here.
+      request.socket.once("close", () => pending.set(where, [...(pending.get(where) ?? []), commit]));
+      return;
     }
     const stored = commit();
     if (fault === "ok") return send(200, stored);
@@ -134,6 +144,15 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}) {
       server.close(() => resolve());
     }),
   };
+}
+
+/** A create's body, JSON or multipart (plain fields as strings, `attachments[]` files counted). */
+async function readCreate(raw: Buffer, type: string): Promise<{ body: Record<string, unknown>; files: number }> {
+  if (!type.startsWith("multipart/form-data")) return { body: JSON.parse(raw.toString() || "{}"), files: 0 };
+  const form = await new Response(new Uint8Array(raw), { headers: { "content-type": type } }).formData();
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of form) if (typeof value === "string") body[name] = value;
+  return { body, files: form.getAll("attachments[]").filter((value) => typeof value !== "string").length };
 }
 
 function pick(attributes: Record<string, unknown>, keys: string[]): Record<string, unknown> {
