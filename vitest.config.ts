@@ -6,6 +6,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // Three files at a time: on 2 cores the default is one, while most files spend their time waiting on
+    // programs they started (Prism, Redis, Chromium, the workbench, the CLI). Tests that time things
+    // wait on events with generous ceilings, so a busy machine makes them slower, not red.
+    maxWorkers: 3,
     hookTimeout: 30_000,
     setupFiles: ["test/exit-with-runner.ts"],
     projects: [
