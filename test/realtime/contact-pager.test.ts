@@ -65,6 +65,17 @@ describe("session.messages.pager(conversationId) as realtime's listMessages", ()
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("the stream's signal aborts the request in flight: an AbortError, and the server saw it begin", async () => {
+    const server = await fake();
+    const release = server.holdLists();
+    cleanups.push(release);
+    const controller = new AbortController();
+    const listing = session(server).messages.pager(42)({ signal: controller.signal });
+    await server.until(() => server.lists === 1, "the request to arrive");
+    controller.abort();
+    await expect(listing).rejects.toMatchObject({ name: "AbortError" });
+  });
+
   it("a bad conversation id is a ValidationError when the pager is made, nothing sent", async () => {
     const server = await fake();
     expect(() => session(server).messages.pager("4/2")).toThrow(ValidationError);
