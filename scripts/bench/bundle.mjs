@@ -16,6 +16,8 @@ export const entries = {
   "chatwoot-messages (typed fetch client)": `export { createRawClient } from ${index};`,
   // What a chat UI of your own imports for the contact's side (the Client API).
   "chatwoot-messages (contact client)": `export { createContactClient, ChatwootError, ApiError } from ${index};`,
+  // A chat UI of your own: the contact client and the realtime stream over it.
+  "chatwoot-messages (contact client + realtime)": `export { createContactClient, connectRealtime, ChatwootError, ApiError, RealtimeError } from ${index};`,
   "chatwoot-messages (everything, webhooks too)": `export * from ${index};`,
   "openapi-fetch alone": `export { default } from "openapi-fetch";`,
   "@figuro/chatwoot-sdk": `export { default } from "@figuro/chatwoot-sdk";`,

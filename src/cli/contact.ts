@@ -1,14 +1,15 @@
 /**
- * `contact start` and `contact send`: the contact's side of an API inbox from a shell, through the
+ * `contact start`, `contact send` and `contact watch` (in watch.ts): the contact's side of an API inbox from a shell, through the
  * contact client (no token: the inbox identifier and the session's source_id are the credentials).
  * Bad arguments print the usage and exit 2; failures print one line and exit 1.
  */
 import { parseArgs } from "node:util";
 import { createContactClient } from "../contact/client.js";
 import { ValidationError } from "../core/errors.js";
-import { duration, localMock, UsageError } from "./args.js";
+import { duration, localMock, positiveInteger, UsageError } from "./args.js";
 import { errorLine, printable, printableJson, printableLines, type Io } from "./output.js";
 import { DEFAULT_MOCK_PORT } from "./port-setting.js";
+import { watch } from "./watch.js";
 
 const CONNECTION_HELP = `  CHATWOOT_BASE_URL    --base-url URL   default: the local mock of npm start, http://127.0.0.1:${DEFAULT_MOCK_PORT}
                                         (or MOCK_PORT, as there)
@@ -19,12 +20,22 @@ const CONNECTION_HELP = `  CHATWOOT_BASE_URL    --base-url URL   default: the lo
 
 export const CONTACT_USAGE = `usage: chatwoot-messages contact start --inbox IDENT [--name N] [--email E] [--json]
        chatwoot-messages contact send --inbox IDENT --source-id SID --conversation ID --content TEXT [--json]
+       chatwoot-messages contact watch --inbox IDENT --source-id SID --pubsub-token TOKEN --conversation ID [--json]
+                                       [--resync-seconds N] [--after ID] [--confirm-timeout DURATION]
 
   contact start   creates a contact session and a conversation in it; prints the session's source_id
                   and pubsub_token (its credentials: keep them secret) and the conversation's id
   contact send    sends a message as that contact
+  contact watch   prints each message of the conversation the contact can see, once, in id order
+                  (from the latest 20; --json: one line per message as the Client API returns it),
+                  through reconnects (what the socket lost is fetched over REST), until SIGINT or
+                  SIGTERM (exit 0); a pubsub token the server never confirms exits 1
   --source-id SID      the session's source_id; CHATWOOT_SOURCE_ID does the same without showing it
                        to every user of this machine (ps, /proc)
+  --pubsub-token TOKEN the session's pubsub_token; CHATWOOT_PUBSUB_TOKEN likewise keeps it out of ps
+  --resync-seconds N   how often to check over REST for messages the socket lost; default 30
+  --after ID           print only messages after this id (0: the whole conversation)
+  --confirm-timeout DURATION  how long the server may take to confirm the subscription; default 10s
 
 ${CONNECTION_HELP}
 `;
@@ -32,6 +43,7 @@ ${CONNECTION_HELP}
 const options = {
   inbox: { type: "string" }, name: { type: "string" }, email: { type: "string" }, "source-id": { type: "string" },
   conversation: { type: "string" }, content: { type: "string" }, "base-url": { type: "string" },
+  "pubsub-token": { type: "string" }, "resync-seconds": { type: "string" }, after: { type: "string" }, "confirm-timeout": { type: "string" },
   "allow-insecure-http": { type: "boolean" }, timeout: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
 
@@ -43,7 +55,7 @@ export async function contact(args: string[], { out, err, env }: Io): Promise<nu
       return 0;
     }
     const [sub, ...extra] = positionals;
-    if ((sub !== "start" && sub !== "send") || extra.length) throw new UsageError("contact takes a subcommand: start or send");
+    if ((sub !== "start" && sub !== "send" && sub !== "watch") || extra.length) throw new UsageError("contact takes a subcommand: start, send or watch");
     if (!values.inbox) throw new UsageError(`contact ${sub} needs --inbox IDENT`);
     const baseUrl = values["base-url"] || env.CHATWOOT_BASE_URL || undefined;
     if (!baseUrl) err.write(`no base URL given: using the local mock at ${localMock(env)}\n`);
@@ -64,8 +76,24 @@ export async function contact(args: string[], { out, err, env }: Io): Promise<nu
       return 0;
     }
     const sourceId = values["source-id"] ?? env.CHATWOOT_SOURCE_ID;
-    if (!sourceId) throw new UsageError("contact send needs --source-id SID (or CHATWOOT_SOURCE_ID)");
-    if (values.conversation === undefined) throw new UsageError("contact send needs --conversation ID");
+    if (!sourceId) throw new UsageError(`contact ${sub} needs --source-id SID (or CHATWOOT_SOURCE_ID)`);
+    if (values.conversation === undefined) throw new UsageError(`contact ${sub} needs --conversation ID`);
+    if (sub === "watch") {
+      const pubsubToken = values["pubsub-token"] ?? env.CHATWOOT_PUBSUB_TOKEN;
+      if (!pubsubToken) throw new UsageError("contact watch needs --pubsub-token TOKEN (or CHATWOOT_PUBSUB_TOKEN)");
+      const conversationId = positiveInteger("--conversation", values.conversation, 0);
+      return await watch({
+        baseUrl: baseUrl ?? localMock(env),
+        allowInsecureHttp: values["allow-insecure-http"] === true,
+        session: client.session(sourceId),
+        conversationId,
+        pubsubToken,
+        json: values.json === true,
+        ...(values.after === undefined ? {} : { after: values.after === "0" ? 0 : positiveInteger("--after", values.after, 0) }),
+        ...(values["resync-seconds"] === undefined ? {} : { resyncIntervalMs: duration("--resync-seconds", values["resync-seconds"]) }),
+        ...(values["confirm-timeout"] === undefined ? {} : { confirmTimeoutMs: duration("--confirm-timeout", values["confirm-timeout"]) }),
+      }, { out, err, env });
+    }
     if (values.content === undefined) throw new UsageError("contact send needs --content TEXT");
     const message = await client.session(sourceId).messages.create(values.conversation, { content: values.content });
     out.write(values.json ? `${printableJson(message)}\n` : `${printable(`sent message ${message.id} (echo_id ${message.echo_id})`)}\n`);

@@ -45,6 +45,7 @@ Commands:
 ${Object.values(messageCommands).map((c) => `  ${c.usage}`).join("\n")}
   contact start --inbox IDENT [--name N] [--email E]
   contact send --inbox IDENT --source-id SID --conversation ID --content TEXT
+  contact watch --inbox IDENT --source-id SID --pubsub-token TOKEN --conversation ID [--json]
   webhooks listen [--port N] [--redis URL]
   webhooks trigger EVENT [--to URL] [--example NAME] [--duplicate | --retry | --stale]
 

@@ -55,6 +55,12 @@ export interface ContactSession {
     /** One page of at most 20, oldest first: the newest, or those before the message id `before`. */
     list(conversationId: number | string, query?: { before?: number | string }, options?: CallOptions): Promise<Answer<typeof MESSAGES, "get">>;
     /**
+     * `list` for one conversation as a function of `{ before, signal }`: the shape of realtime's
+     * `listMessages`, so `connectRealtime({ ..., conversationId, listMessages: session.messages.pager(conversationId) })`
+     * resyncs through this client (its timeouts, retries and redaction).
+     */
+    pager(conversationId: number | string, options?: Omit<CallOptions, "signal">): (query: { before?: number; signal?: AbortSignal }) => Promise<ClientMessage[]>;
+    /**
      * Sends a message as the contact; files in `attachments` make it multipart. Resolves with the
      * message and its `echo_id` (yours, or one made up), which the realtime `message.created` event
      * carries back. Not retried where it may have been posted, unless `unsafeRetries`.
@@ -69,6 +75,12 @@ export function createSession(send: Send, sourceId: unknown, unsafeRetries: bool
   const source_id = validateSourceId("sourceId", sourceId);
   const secrets = [source_id];
   const conversation = (conversationId: unknown) => ({ source_id, conversation_id: validateId("conversationId", conversationId) });
+
+  const listMessages: ContactSession["messages"]["list"] = async (conversationId, query, options) => {
+    const params = conversation(conversationId);
+    const before = validateBefore(query);
+    return send({ method: "GET", path: MESSAGES, params, query: before === undefined ? undefined : { before }, secrets, policy: retryIdempotent, check: isArray }, options);
+  };
 
   return Object.freeze({
     contact: Object.freeze({
@@ -110,10 +122,12 @@ export function createSession(send: Send, sourceId: unknown, unsafeRetries: bool
     } satisfies ContactSession["conversations"]),
 
     messages: Object.freeze({
-      async list(conversationId, query, options) {
-        const params = conversation(conversationId);
-        const before = validateBefore(query);
-        return send({ method: "GET", path: MESSAGES, params, query: before === undefined ? undefined : { before }, secrets, policy: retryIdempotent, check: isArray }, options);
+      list: listMessages,
+      pager(conversationId, options) {
+        // Checked now, not at the first resync: a bad id is the caller's mistake, reported where it was made.
+        const id = conversation(conversationId).conversation_id;
+        validateTransportOptions(options ?? {});
+        return ({ before, signal } = {}) => listMessages(id, before === undefined ? undefined : { before }, { ...options, ...(signal ? { signal } : {}) });
       },
       async create(conversationId, body, options) {
         const params = conversation(conversationId);

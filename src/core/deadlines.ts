@@ -26,7 +26,12 @@ export interface Deadlines {
 
 export function createDeadlines(
   now: () => number = () => performance.now(),
-  timers: { set: (run: () => void, ms: number) => Timer; clear: (timer: Timer) => void } = { set: setTimeout, clear: clearTimeout },
+  // Wrapped, not passed as is: called as `timers.set(...)`, a browser's setTimeout gets `this` = that
+  // object and throws "Illegal invocation" (Node does not care; Chromium does).
+  timers: { set: (run: () => void, ms: number) => Timer; clear: (timer: Timer) => void } = {
+    set: (run, ms) => setTimeout(run, ms),
+    clear: (timer) => clearTimeout(timer),
+  },
 ): Deadlines {
   const lists = new Map<number, List>();
   let timer: Timer | undefined;

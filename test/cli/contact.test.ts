@@ -61,7 +61,7 @@ describe("chatwoot-messages contact", () => {
   });
 
   it.each([
-    [["contact"], /subcommand: start or send/],
+    [["contact"], /subcommand: start, send or watch/],
     [["contact", "start"], /needs --inbox/],
     [["contact", "send", "--inbox", INBOX, "--conversation", "44", "--content", "x"], /needs --source-id/],
     [["contact", "send", "--inbox", INBOX, "--source-id", SOURCE_ID, "--content", "x"], /needs --conversation/],

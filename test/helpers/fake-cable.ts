@@ -60,6 +60,12 @@ export async function startFakeCable(options: FakeCableOptions = {}) {
   });
 
   async function answerList(request: IncomingMessage, response: ServerResponse) {
+    // A page on another port (the Chromium test) may read the index, as from a Chatwoot that allows it.
+    response.setHeader("access-control-allow-origin", "*");
+    if (request.method === "OPTIONS") {
+      response.writeHead(204, { "access-control-allow-headers": "*", "access-control-allow-methods": "GET" }).end();
+      return;
+    }
     const url = new URL(request.url ?? "/", "http://fake");
     const match = /^\/public\/api\/v1\/inboxes\/[^/]+\/contacts\/[^/]+\/conversations\/(\d+)\/messages$/.exec(url.pathname);
     if (request.method !== "GET" || !match) {

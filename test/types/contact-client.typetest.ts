@@ -46,3 +46,12 @@ export async function wrongUses(): Promise<void> {
   // @ts-expect-error the Client API pages with before only
   await session.messages.list(44, { after: 3 });
 }
+
+/** The pager is realtime's listMessages by shape alone (neither family imports the other): this line breaks if either drifts. */
+export function pagerIsListMessages(): void {
+  const listMessages: import("../../src/index.js").ListMessages = chat.session("s").messages.pager(44);
+  const resolved: Promise<ClientMessage[]> = listMessages({ before: 120, signal: new AbortController().signal });
+  // @ts-expect-error a conversation id is a number or a string, not an object
+  chat.session("s").messages.pager({ id: 44 });
+  void resolved;
+}
