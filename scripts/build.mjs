@@ -1,10 +1,25 @@
 // Compiles src/ to dist/: the portable library (no Node types), then the Node-only CLI, and keeps
 // the CLI executable so that `npx chatwoot-messages` works from a checkout (tsc drops the exec bit).
-import { chmodSync, rmSync } from "node:fs";
+// It builds beside dist/ and swaps the result in, so that whatever runs dist/ meanwhile (a test, the
+// CLI) never finds it half written or gone.
+import { chmodSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { root, tool } from "./tools.mjs";
 
-rmSync(path.join(root, "dist"), { recursive: true, force: true });
-tool("tsc", ["-p", path.join(root, "tsconfig.build.json")]);
-tool("tsc", ["-p", path.join(root, "tsconfig.cli.json")]);
-chmodSync(path.join(root, "dist", "cli.js"), 0o755);
+const dist = path.join(root, "dist");
+const next = path.join(root, `dist.next-${process.pid}`);
+const old = path.join(root, `dist.old-${process.pid}`);
+try {
+  tool("tsc", ["-p", path.join(root, "tsconfig.build.json"), "--outDir", next]);
+  tool("tsc", ["-p", path.join(root, "tsconfig.cli.json"), "--outDir", next]);
+  chmodSync(path.join(next, "cli.js"), 0o755);
+  try {
+    renameSync(dist, old);
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+  }
+  renameSync(next, dist);
+} finally {
+  rmSync(next, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
+}
