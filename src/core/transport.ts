@@ -54,19 +54,29 @@ export function checkEndpoint(options: EndpointOptions, credential = "the API to
   return { baseUrl, origin: new URL(baseUrl).origin };
 }
 
-/** Checks baseUrl once, at construction; returns it without a trailing slash. */
-function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, credential: string): string {
-  if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
-    throw new ValidationError("baseUrl", "is required, for example \"https://app.chatwoot.com\"");
+/**
+ * An absolute URL a client is given to connect to: required, parseable, and with nothing in it that
+ * would travel where it should not (credentials, a query, a fragment). The scheme is the caller's
+ * to check.
+ */
+export function checkAbsoluteUrl(parameter: string, value: unknown): URL {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new ValidationError(parameter, "is required, for example \"https://app.chatwoot.com\"");
   }
   let url: URL;
   try {
-    url = new URL(baseUrl);
+    url = new URL(value);
   } catch {
-    throw new ValidationError("baseUrl", "is not a valid absolute URL");
+    throw new ValidationError(parameter, "is not a valid absolute URL");
   }
-  if (url.username || url.password) throw new ValidationError("baseUrl", "must not contain credentials");
-  if (url.search || url.hash) throw new ValidationError("baseUrl", "must not have a query or a fragment");
+  if (url.username || url.password) throw new ValidationError(parameter, "must not contain credentials");
+  if (url.search || url.hash) throw new ValidationError(parameter, "must not have a query or a fragment");
+  return url;
+}
+
+/** Checks baseUrl once, at construction; returns it without a trailing slash. */
+function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, credential: string): string {
+  const url = checkAbsoluteUrl("baseUrl", baseUrl);
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ValidationError("baseUrl", `must use https: (got ${url.protocol})`);
   }

@@ -4,7 +4,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import type { Logger } from "../core/logging.js";
-import { isLoopback } from "../core/transport.js";
+import { checkAbsoluteUrl, isLoopback } from "../core/transport.js";
 import { MAX_TIMEOUT_MS, requireObject, show, validateId } from "../core/validate.js";
 import type { ListMessages } from "./stream.js";
 import { realTimers, type Timers } from "./timers.js";
@@ -145,15 +145,7 @@ function ms(parameter: string, value: unknown, fallback: number, min: number): n
 
 /** The base URL's /cable with a ws scheme; a ws(s):// URL as given. */
 function cableUrl(value: unknown, allowInsecure: boolean): string {
-  if (typeof value !== "string" || value.trim() === "") throw new ValidationError("url", "is required, for example \"https://chat.example.com\"");
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ValidationError("url", "is not a valid absolute URL");
-  }
-  if (url.username || url.password) throw new ValidationError("url", "must not contain credentials");
-  if (url.search || url.hash) throw new ValidationError("url", "must not have a query or a fragment");
+  const url = checkAbsoluteUrl("url", value);
   const secure = url.protocol === "https:" || url.protocol === "wss:";
   if (!secure && url.protocol !== "http:" && url.protocol !== "ws:") {
     throw new ValidationError("url", `must use https: or wss: (got ${url.protocol})`);
