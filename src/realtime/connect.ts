@@ -222,7 +222,11 @@ export function connectRealtime(options: RealtimeOptions): Realtime {
     const ws = socket;
     socket = undefined;
     if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    // A socket closed while still connecting reports an error afterwards (the `ws` package emits it on
+    // the next tick, and an error nobody listens to would crash the process): it is abandoned, so its
+    // error is ignored.
+    ws.onerror = () => {};
     try {
       ws.close(1000);
     } catch {

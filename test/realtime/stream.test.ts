@@ -4,6 +4,7 @@
  * message of the conversation emitted exactly once, in id order. No wall clock decides a test:
  * they wait on events with generous ceilings; intervals are short and injected.
  */
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import path from "node:path";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -380,6 +381,25 @@ describe("a process that closes it", () => {
     const run = await runSupervised(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, FAKE_URL: server.url } });
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe(`message ${server.messages[0]!.id}\nclosed\n`);
+    expect(run.code).toBe(0);
+  });
+
+  it("close() while the socket is still connecting leaves no error behind (ws reports one after the close)", async () => {
+    // A server that takes the connection and never answers the WebSocket handshake: the socket stays connecting.
+    const held: Socket[] = [];
+    const silent = createNetServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => (held.forEach((socket) => socket.destroy()), silent.close(resolve))));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const script = `
+      import { connectRealtime } from ${JSON.stringify(path.join(root, "dist/index.js"))};
+      import { WebSocket } from "ws";
+      const realtime = connectRealtime({ url: process.env.SILENT_URL, pubsubToken: "${TOKEN}", WebSocket });
+      setTimeout(() => { realtime.close(); console.log("closed"); }, 50);
+    `;
+    const run = await runSupervised(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, SILENT_URL: url } });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("closed\n");
     expect(run.code).toBe(0);
   });
 });
