@@ -38,6 +38,8 @@ export interface RealtimeOptions {
   after?: number;
   /** How often to resync over REST when nothing else triggers it; bounds how late a message the socket lost shows up. Default 30000. */
   resyncIntervalMs?: number;
+  /** A resync (all its pages) not done within this is aborted (its signal) and reported as a non-fatal `resync_failed`; live messages go on and the next resync runs. Default 30000. */
+  resyncTimeoutMs?: number;
   /** How long a live message waits for lower ids arriving out of order. Default 250. */
   reorderWindowMs?: number;
   /** No `confirm_subscription` within this: the token is invalid or stale (fatal). Default 10000. */
@@ -66,6 +68,7 @@ export interface CheckedOptions {
   listMessages: ListMessages | undefined;
   after: number | undefined;
   resyncIntervalMs: number;
+  resyncTimeoutMs: number;
   reorderWindowMs: number;
   confirmTimeoutMs: number;
   staleAfterMs: number;
@@ -122,6 +125,7 @@ export function checkOptions(input: RealtimeOptions): CheckedOptions {
     listMessages: options.listMessages,
     after,
     resyncIntervalMs: ms("resyncIntervalMs", options.resyncIntervalMs, 30_000, 1),
+    resyncTimeoutMs: ms("resyncTimeoutMs", options.resyncTimeoutMs, 30_000, 1),
     reorderWindowMs: ms("reorderWindowMs", options.reorderWindowMs, 250, 0),
     confirmTimeoutMs: ms("confirmTimeoutMs", options.confirmTimeoutMs, 10_000, 1),
     staleAfterMs: ms("staleAfterMs", options.staleAfterMs, 7_000, 1),
