@@ -318,13 +318,16 @@ describe("the gapless stream", () => {
     expect([...c.ids()].sort((a, b) => a - b)).toEqual(expected(server));
   });
 
-  it("a listMessages that never settles: the resync is aborted after resyncTimeoutMs, reported, live messages go on and the next resync runs", async () => {
+  it.each([
+    ["resyncTimeoutMs", { resyncTimeoutMs: 100 }],
+    ["resyncIntervalMs, its default", { resyncIntervalMs: 100 }],
+  ] as const)("a listMessages that never settles: the resync is aborted after %s, reported, live messages go on and the next resync runs", async (_, bound) => {
     const server = await fake();
     const list = server.listMessages(42);
     let hanging = false;
     const signals: AbortSignal[] = [];
     const c = connect(server, {
-      resyncTimeoutMs: 100,
+      ...bound,
       listMessages: (q) => {
         if (!hanging) return list(q);
         signals.push(q.signal);
@@ -487,6 +490,7 @@ describe("options and secrets", () => {
       [{ conversationId: -1 }, "conversationId"],
       [{ listMessages: async () => [] }, "conversationId"],
       [{ resyncIntervalMs: Number.NaN, conversationId: 1 }, "resyncIntervalMs"],
+      [{ resyncTimeoutMs: 0, conversationId: 1 }, "resyncTimeoutMs"],
       [{ after: -1 }, "after"],
     ];
     for (const [extra, parameter] of cases) {
