@@ -74,6 +74,7 @@ export function connectRealtime(options: RealtimeOptions): Realtime {
     listMessages: o.listMessages,
     after: o.after,
     resyncIntervalMs: o.resyncIntervalMs,
+    resyncTimeoutMs: o.resyncTimeoutMs,
     reorderWindowMs: o.reorderWindowMs,
     backoff: o.backoff,
     random: o.random,

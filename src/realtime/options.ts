@@ -38,6 +38,8 @@ export interface RealtimeOptions {
   after?: number;
   /** How often to resync over REST when nothing else triggers it; bounds how late a message the socket lost shows up. Default 30000. */
   resyncIntervalMs?: number;
+  /** A resync (all its pages) not done within this is aborted (its signal) and reported as a non-fatal `resync_failed`; live messages go on and the next resync runs. Default: `resyncIntervalMs`. */
+  resyncTimeoutMs?: number;
   /** How long a live message waits for lower ids arriving out of order. Default 250. */
   reorderWindowMs?: number;
   /** No `confirm_subscription` within this: the token is invalid or stale (fatal). Default 10000. */
@@ -66,6 +68,7 @@ export interface CheckedOptions {
   listMessages: ListMessages | undefined;
   after: number | undefined;
   resyncIntervalMs: number;
+  resyncTimeoutMs: number;
   reorderWindowMs: number;
   confirmTimeoutMs: number;
   staleAfterMs: number;
@@ -114,6 +117,7 @@ export function checkOptions(input: RealtimeOptions): CheckedOptions {
     throw new ValidationError("timers", "must have setTimeout and clearTimeout");
   }
   if (options.random !== undefined && typeof options.random !== "function") throw new ValidationError("random", "must be a function");
+  const resyncIntervalMs = ms("resyncIntervalMs", options.resyncIntervalMs, 30_000, 1);
   return {
     cableUrl: cableUrl(options.url, options.allowInsecureHttp === true),
     identifier,
@@ -121,7 +125,9 @@ export function checkOptions(input: RealtimeOptions): CheckedOptions {
     conversationId,
     listMessages: options.listMessages,
     after,
-    resyncIntervalMs: ms("resyncIntervalMs", options.resyncIntervalMs, 30_000, 1),
+    resyncIntervalMs,
+    // By default a resync may take as long as the pause between two: a hung one never delays the next by more.
+    resyncTimeoutMs: ms("resyncTimeoutMs", options.resyncTimeoutMs, resyncIntervalMs, 1),
     reorderWindowMs: ms("reorderWindowMs", options.reorderWindowMs, 250, 0),
     confirmTimeoutMs: ms("confirmTimeoutMs", options.confirmTimeoutMs, 10_000, 1),
     staleAfterMs: ms("staleAfterMs", options.staleAfterMs, 7_000, 1),

@@ -10,7 +10,7 @@
  * commit, a frame later than the window, a message the socket lost and a resync found) is still
  * emitted, once, flagged `late: true`: the UI inserts it by id.
  */
-import { AbortError } from "../core/errors.js";
+import { AbortError, TimeoutError } from "../core/errors.js";
 import { retryDelay } from "../core/retry.js";
 import type { ClientMessage, RealtimeMessage } from "../types.js";
 import { RealtimeError } from "./errors.js";
@@ -33,6 +33,8 @@ export interface StreamOptions {
   listMessages: ListMessages | undefined;
   after: number | undefined;
   resyncIntervalMs: number;
+  /** A resync (all its pages) not done by then is aborted and reported as a failed one. */
+  resyncTimeoutMs: number;
   reorderWindowMs: number;
   backoff: { initialMs: number; maxMs: number };
   random: () => number;
@@ -52,18 +54,28 @@ export interface Stream {
 
 const PAGE_SIZE = 20;
 
+interface Waiter {
+  resolve(m: ClientMessage): void;
+  reject(e: unknown): void;
+}
+
 interface Held {
   message: ClientMessage;
   source: "socket" | "rest";
 }
 
 export function createStream(o: StreamOptions): Stream {
+  // Ids emitted above `floor`; the ids at or below it are pruned once a resync confirms them (see
+  // confirm()), so that the dedupe set holds only what came since the last successful resync.
   const emitted = new Set<number>();
   const held = new Map<number, Held>();
   const echoes = new Map<number, string>(); // message id -> echo_id, from the socket or a resolved send
-  const waiting = new Map<string, { resolve(m: ClientMessage): void; reject(e: unknown): void }>();
-  let floor = o.after; // ids at or below it are never emitted; set by the first resync when not given
-  let highest: number | undefined;
+  const waiting = new Map<string, Waiter[]>(); // every expect() of an echo_id, settled together
+  let floor = o.after; // ids at or below it are never emitted (again); set by the first resync when not given
+  let highest: number | undefined; // the highest id emitted, live ones included: decides `late`
+  // The highest id REST has listed with everything below it down to `floor`: a resync pages back
+  // until it reaches this one, not `highest`, since ids that came live may sit above a gap.
+  let confirmed: number | undefined;
   let caughtUp = o.listMessages === undefined;
   let running: AbortController | undefined;
   let again = false;
@@ -97,10 +109,20 @@ export function createStream(o: StreamOptions): Stream {
   }
 
   function settle(echoId: string, message: ClientMessage): void {
-    const entry = waiting.get(echoId);
-    if (!entry) return;
+    const entries = waiting.get(echoId);
+    if (!entries) return;
     waiting.delete(echoId);
-    entry.resolve(message);
+    for (const entry of entries) entry.resolve(message);
+  }
+
+  /** After a successful resync: REST listed every id from `floor` to the newest it found. */
+  function confirm(messages: ClientMessage[]): void {
+    for (const m of messages) confirmed = Math.max(confirmed ?? m.id, m.id);
+    if (confirmed === undefined || floor === undefined || confirmed <= floor) return;
+    // Everything up to `confirmed` is now emitted or held, and no resync reads below it again:
+    // raise the floor to it and forget those ids (hold() drops them by the floor).
+    floor = confirmed;
+    for (const id of emitted) if (id <= floor) emitted.delete(id);
   }
 
   function flushAfterWindow(): void {
@@ -122,10 +144,11 @@ export function createStream(o: StreamOptions): Stream {
   async function fetchSince(signal: AbortSignal): Promise<ClientMessage[]> {
     const list = o.listMessages!;
     const found: ClientMessage[] = [];
-    const mark = highest ?? floor; // what we have: page back until a page reaches it
+    const mark = confirmed ?? floor; // what REST has confirmed: page back until a page reaches it
     let before: number | undefined;
     for (;;) {
       const page = await list(before === undefined ? { signal } : { before, signal });
+      if (signal.aborted) throw signal.reason; // timed out meanwhile: its answer comes too late to count
       if (!Array.isArray(page)) throw new TypeError("listMessages did not resolve with an array");
       found.push(...page.filter((m) => m && Number.isSafeInteger(m.id) && m.conversation_id === o.conversationId));
       if (page.length < PAGE_SIZE) {
@@ -152,16 +175,22 @@ export function createStream(o: StreamOptions): Stream {
     const startedAfter = connects;
     running = controller;
     o.timers.clear(nextResync);
-    fetchSince(controller.signal).then(
+    // A listMessages that ignores the signal and never settles must not stop the stream: bound it.
+    const timer = o.timers.set(o.resyncTimeoutMs, () => controller.abort(new TimeoutError(`The REST resync took longer than ${o.resyncTimeoutMs} ms`)));
+    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
+    Promise.race([fetchSince(controller.signal), aborted]).then(
       (messages) => {
-        if (closed) return;
+        o.timers.clear(timer);
+        if (closed || running !== controller) return;
         for (const message of messages) hold(message, "rest");
+        confirm(messages);
         failures = 0;
         if (startedAfter === connects) caughtUp = true;
         finish(controller, o.resyncIntervalMs);
       },
       (error: unknown) => {
-        if (closed) return;
+        o.timers.clear(timer);
+        if (closed || running !== controller) return;
         o.report(new RealtimeError("resync_failed", `The REST resync failed (${(error as Error | null)?.name ?? "error"}); live messages go on and the next resync fills the gap`, { fatal: false, cause: error }));
         caughtUp = true; // keep live messages flowing; what the socket lost comes with a later resync, late
         const delay = retryDelay(failures++, undefined, { ...o.backoff, maxRetryAfterMs: 0 }, o.random) ?? o.backoff.maxMs;
@@ -185,8 +214,15 @@ export function createStream(o: StreamOptions): Stream {
   return {
     live(message) {
       if (message.private || message.message_type === 2) return; // the Client API never lists them
-      if (message.echo_id !== undefined && message.echo_id !== null) echoes.set(message.id, String(message.echo_id));
-      hold(toClientMessage(message), "socket");
+      const client = toClientMessage(message);
+      if (message.echo_id !== undefined && message.echo_id !== null) {
+        const echoId = String(message.echo_id);
+        // Already emitted (a resync found it first; REST has no echo_id) or confirmed below the floor:
+        // it is not emitted again, but whoever expects its echo gets it now.
+        if (emitted.has(message.id) || (floor !== undefined && message.id <= floor)) settle(echoId, client);
+        else echoes.set(message.id, echoId);
+      }
+      hold(client, "socket");
       if (caughtUp && !running) flushAfterWindow();
     },
     connected() {
@@ -201,17 +237,22 @@ export function createStream(o: StreamOptions): Stream {
     expect(echoId, sent) {
       return new Promise<ClientMessage>((resolve, reject) => {
         if (closed) return reject(new AbortError("The realtime client is closed"));
-        const entry = { resolve, reject };
-        waiting.set(echoId, entry);
+        const entry: Waiter = { resolve, reject };
+        const entries = waiting.get(echoId);
+        if (entries) entries.push(entry);
+        else waiting.set(echoId, [entry]);
+        const pending = () => waiting.get(echoId)?.includes(entry) === true;
         sent?.then(
           (created) => {
-            if (waiting.get(echoId) !== entry || !created || !Number.isSafeInteger(created.id)) return;
-            if (emitted.has(created.id)) settle(echoId, created as ClientMessage);
+            if (!pending() || !created || !Number.isSafeInteger(created.id)) return;
+            if (emitted.has(created.id) || (floor !== undefined && created.id <= floor)) settle(echoId, created as ClientMessage);
             else echoes.set(created.id, echoId);
           },
           (error: unknown) => {
-            if (waiting.get(echoId) !== entry) return;
-            waiting.delete(echoId);
+            const list = waiting.get(echoId);
+            if (!list?.includes(entry)) return;
+            list.splice(list.indexOf(entry), 1);
+            if (list.length === 0) waiting.delete(echoId);
             reject(error);
           },
         );
@@ -221,7 +262,7 @@ export function createStream(o: StreamOptions): Stream {
       closed = true;
       running?.abort();
       running = undefined;
-      for (const entry of waiting.values()) entry.reject(new AbortError("The realtime client was closed before the message came back"));
+      for (const entry of [...waiting.values()].flat()) entry.reject(new AbortError("The realtime client was closed before the message came back"));
       waiting.clear();
       held.clear();
     },

@@ -298,6 +298,55 @@ describe("the gapless stream", () => {
     expect(new Set(c.ids()).size).toBe(3);
   });
 
+  it("a message lost while a resync failed is found by the next successful one, late, even after more than a page came live", async () => {
+    const server = await fake();
+    const list = server.listMessages(42);
+    let failing = false;
+    const c = connect(server, { listMessages: (q) => (failing ? Promise.reject(new Error("index down")) : list(q)) });
+    await settled(server, c);
+    const lost = server.create({ broadcast: false }); // the socket silently lost it
+    failing = true;
+    c.realtime.resync();
+    await c.until(() => c.errors.some((e) => e.code === "resync_failed"), "the failed resync");
+    const live = Array.from({ length: 25 }, () => server.create()); // more than a page, all live
+    await c.until(() => live.every((m) => c.ids().includes(m.id)), "the live messages");
+    failing = false;
+    c.realtime.resync();
+    await c.until(() => c.ids().includes(lost.id), "the lost message");
+    expect(c.emitted.find((e) => e.message.id === lost.id)!.info).toMatchObject({ late: true, source: "rest" });
+    expect(new Set(c.ids()).size).toBe(c.ids().length);
+    expect([...c.ids()].sort((a, b) => a - b)).toEqual(expected(server));
+  });
+
+  it.each([
+    ["resyncTimeoutMs", { resyncTimeoutMs: 100 }],
+    ["resyncIntervalMs, its default", { resyncIntervalMs: 100 }],
+  ] as const)("a listMessages that never settles: the resync is aborted after %s, reported, live messages go on and the next resync runs", async (_, bound) => {
+    const server = await fake();
+    const list = server.listMessages(42);
+    let hanging = false;
+    const signals: AbortSignal[] = [];
+    const c = connect(server, {
+      ...bound,
+      listMessages: (q) => {
+        if (!hanging) return list(q);
+        signals.push(q.signal);
+        return new Promise<never>(() => {}); // ignores its signal
+      },
+    });
+    await settled(server, c);
+    hanging = true;
+    c.realtime.resync();
+    await c.until(() => c.errors.some((e) => e.code === "resync_failed" && !e.fatal), "the timed out resync");
+    expect(signals[0]!.aborted).toBe(true);
+    const live = server.create();
+    await c.until(() => c.ids().includes(live.id), "a live message after it");
+    hanging = false;
+    const lost = server.create({ broadcast: false });
+    c.realtime.resync();
+    await c.until(() => c.ids().includes(lost.id), "the next resync's message");
+  });
+
   it("starts with the latest page without `after`, and pages back with `before` until it overlaps", async () => {
     const server = await fake();
     for (let i = 0; i < 30; i++) server.create();
@@ -330,6 +379,31 @@ describe("echo_id, typing, events, close", () => {
 
     const failed = new Error("422");
     await expect(c.realtime.expect("echo-3", Promise.reject(failed))).rejects.toBe(failed);
+  });
+
+  it("expect(echoId) without `sent` resolves when a resync emitted the message before the socket's echo came", async () => {
+    const server = await fake();
+    const c = connect(server);
+    await settled(server, c);
+    const echoed = c.realtime.expect("echo-r");
+    const message = server.create({ echoId: "echo-r", broadcast: false });
+    c.realtime.resync();
+    await c.until(() => c.ids().includes(message.id), "the message over REST");
+    server.broadcast("message.created", server.push(message, "echo-r")); // the echo, after it
+    await expect(echoed).resolves.toMatchObject({ id: message.id });
+    expect(c.ids().filter((id) => id === message.id)).toHaveLength(1);
+  });
+
+  it("two expect() calls with the same echoId both settle: on the echo, and on close()", async () => {
+    const server = await fake();
+    const c = connect(server);
+    await c.until(() => c.realtime.state === "live", "the confirmation");
+    const both = [c.realtime.expect("echo-2x"), c.realtime.expect("echo-2x")];
+    const message = server.create({ echoId: "echo-2x" });
+    await expect(Promise.all(both)).resolves.toMatchObject([{ id: message.id }, { id: message.id }]);
+    const waiting = [c.realtime.expect("echo-never"), c.realtime.expect("echo-never")];
+    c.realtime.close();
+    for (const w of waiting) await expect(w).rejects.toMatchObject({ name: "AbortError" });
   });
 
   it("ignores private typing, expires typing without a typing_off, and filters other conversations", async () => {
@@ -416,6 +490,7 @@ describe("options and secrets", () => {
       [{ conversationId: -1 }, "conversationId"],
       [{ listMessages: async () => [] }, "conversationId"],
       [{ resyncIntervalMs: Number.NaN, conversationId: 1 }, "resyncIntervalMs"],
+      [{ resyncTimeoutMs: 0, conversationId: 1 }, "resyncTimeoutMs"],
       [{ after: -1 }, "after"],
     ];
     for (const [extra, parameter] of cases) {
