@@ -3,7 +3,7 @@
 // the per-round ratios of rates.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { verifyWebhook } from "../../dist/index.js";
-import { hmacImplementation } from "../../dist/webhooks/hmac.js";
+import { hmacImplementation } from "../../dist/core/hmac.js";
 
 export async function verificationRate({ rounds, iterations }) {
   const secret = "bench-webhook-secret";

@@ -3,7 +3,7 @@
  * the headers of a POST whose body is `body`. No Node-only code.
  */
 import { ValidationError } from "../core/errors.js";
-import { hmacHex } from "./hmac.js";
+import { hmacHex } from "../core/hmac.js";
 
 export interface SignWebhookOptions {
   /** The exact body that will be sent (a string, or its bytes). */

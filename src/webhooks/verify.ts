@@ -5,7 +5,7 @@
  */
 import { ChatwootError, ValidationError } from "../core/errors.js";
 import type { WebhookEvent } from "../types.js";
-import { hmacMatches } from "./hmac.js";
+import { hmacMatches } from "../core/hmac.js";
 
 export type WebhookFailure =
   | "missing_signature"

@@ -5,21 +5,16 @@
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startFakeCable, type FakeCable } from "../helpers/fake-cable.js";
+import { type FakeCable, useFakeCables } from "../helpers/fake-cable.js";
 import { root, runSupervised, spawnSupervised, stopSupervised } from "../helpers/processes.js";
 
 const TOKEN = "contact-token-abc";
 const SOURCE_ID = "6f2c0b8e-3a1d-4c7e-9b55-WATCHSECRET";
+const fake = useFakeCables(); // closed after what each test started against it (below)
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function fake(): Promise<FakeCable> {
-  const server = await startFakeCable();
-  cleanups.push(() => server.close());
-  return server;
-}
 
 function env(server: FakeCable, token = TOKEN) {
   return { PATH: process.env.PATH ?? "", CHATWOOT_BASE_URL: server.url, CHATWOOT_PUBSUB_TOKEN: token, CHATWOOT_SOURCE_ID: SOURCE_ID };

@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
 
 export interface FakeMessage {
@@ -251,5 +252,21 @@ function pushShape(m: FakeMessage, echoId?: string) {
     sender_type: "User",
     sender_id: 5,
     ...(echoId === undefined ? {} : { echo_id: echoId }),
+  };
+}
+
+/**
+ * For a test file: starts fake servers that are closed after each test. Call it before the file's
+ * own afterEach, so that what a test started against a server (a client, a CLI) is stopped first.
+ */
+export function useFakeCables(): (options?: FakeCableOptions) => Promise<FakeCable> {
+  const started: FakeCable[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((server) => server.close()));
+  });
+  return async (options) => {
+    const server = await startFakeCable(options);
+    started.push(server);
+    return server;
   };
 }

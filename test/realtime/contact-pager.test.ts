@@ -6,20 +6,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { connectRealtime, createContactClient, ValidationError, type ClientMessage } from "../../src/index.js";
-import { startFakeCable, type FakeCable } from "../helpers/fake-cable.js";
+import { type FakeCable, useFakeCables } from "../helpers/fake-cable.js";
 
 const TOKEN = "contact-token-abc";
 const SOURCE_ID = "6f2c0b8e-3a1d-4c7e-9b55-PAGERSECRET";
+const fake = useFakeCables(); // closed after what each test started against it (below)
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function fake(): Promise<FakeCable> {
-  const server = await startFakeCable();
-  cleanups.push(() => server.close());
-  return server;
-}
 
 const session = (server: FakeCable) => createContactClient({ baseUrl: server.url, inboxIdentifier: "inbox1", backoff: { initialMs: 1, maxMs: 5 } }).session(SOURCE_ID);
 

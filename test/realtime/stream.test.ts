@@ -10,20 +10,15 @@ import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { connectRealtime, RealtimeError, ValidationError, type ClientMessage, type MessageInfo, type RealtimeOptions, type RealtimeState, type Timers } from "../../src/index.js";
-import { startFakeCable, type FakeCable } from "../helpers/fake-cable.js";
+import { type FakeCable, useFakeCables } from "../helpers/fake-cable.js";
 import { root, runSupervised } from "../helpers/processes.js";
 
 const TOKEN = "contact-token-abc";
+const fake = useFakeCables(); // closed after what each test started against it (below)
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function fake(options: Parameters<typeof startFakeCable>[0] = {}): Promise<FakeCable> {
-  const server = await startFakeCable(options);
-  cleanups.push(() => server.close());
-  return server;
-}
 
 /** Real timers, counted, so a test can see that none is left. */
 function countingTimers(): Timers & { pending: Set<unknown> } {

@@ -19,7 +19,7 @@ async function refusal(options: Partial<Parameters<typeof verifyWebhook>[0]>) {
 describe("the HMAC implementation", () => {
   const expected = process.env.CHATWOOT_TEST_HMAC ?? "node:crypto";
   it(`is ${expected} in this run (the "web crypto" project runs these tests as a runtime without node:crypto would)`, async () => {
-    const { hmacImplementation } = await import("../../src/webhooks/hmac.js");
+    const { hmacImplementation } = await import("../../src/core/hmac.js");
     expect(hmacImplementation).toBe(expected);
   });
 });

@@ -1,12 +1,17 @@
 /**
- * Chatwoot's webhook signature: hex HMAC-SHA256(secret, "{timestamp}.{raw body}"). Where the
+ * HMAC-SHA256, the one MAC Chatwoot uses: its webhook signature, hex HMAC(secret, "{timestamp}.{raw
+ * body}"), and a contact's identifier_hash, hex HMAC(hmac token, identifier). Where the
  * runtime has node:crypto (Node ≥ 20.16, Deno, Bun: `process.getBuiltinModule`), its synchronous
  * HMAC is used, over the body as given (no copy); elsewhere (browsers, edge runtimes) Web Crypto,
  * with the imported key cached per secret. No static import of a Node module: the main entry
  * stays portable. Both compare in constant time.
  */
+interface NodeHmac {
+  update(data: string | Uint8Array): NodeHmac;
+  digest(): Uint8Array;
+}
 interface NodeCrypto {
-  createHmac(algorithm: "sha256", key: string): { update(data: string | Uint8Array): { update(data: string | Uint8Array): { digest(): Uint8Array } } };
+  createHmac(algorithm: "sha256", key: string): NodeHmac;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }
 
@@ -30,7 +35,19 @@ export async function hmacHex(secret: string, timestamp: string, body: string | 
   const mac = nodeCrypto
     ? nodeCrypto.createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest()
     : new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), signedBytes(timestamp, body) as BufferSource));
-  return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHex(mac);
+}
+
+/** The lowercase hex HMAC-SHA256 of `message` under `secret`. */
+export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
+  const mac = nodeCrypto
+    ? nodeCrypto.createHmac("sha256", secret).update(message).digest()
+    : new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(message) as BufferSource));
+  return toHex(mac);
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /** Web Crypto signs one buffer: the prefix and the body, joined. */
