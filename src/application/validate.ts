@@ -7,7 +7,7 @@
  */
 import type { components } from "../../generated/schema.js";
 import { ValidationError } from "../core/errors.js";
-import { MAX_TIMEOUT_MS, codePoints, oneOf, requireObject, show, validateId, validateAttachments, validateTransportOptions, type CallOptionsInput } from "../core/validate.js";
+import { codePoints, oneOf, requireObject, show, validateId, validateAttachments, validateMs, validateTransportOptions, type CallOptionsInput } from "../core/validate.js";
 
 type Schemas = components["schemas"];
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -61,10 +61,7 @@ export function validateClientOptions(options: CallOptionsInput & { idempotencyK
 
 /** `settleMs`: how long a keyed create's ambiguous failure is given to show up in the list. */
 export function validateSettleMs(value: unknown): number {
-  if (!(typeof value === "number" && value >= 0 && value <= MAX_TIMEOUT_MS)) {
-    throw new ValidationError("options.settleMs", `must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${show(value)}`);
-  }
-  return value;
+  return validateMs("options.settleMs", value);
 }
 
 /** `botId`: stored in every message's marker, compared by the echo guard. */

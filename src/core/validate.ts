@@ -43,15 +43,19 @@ export function validateTransportOptions(options: CallOptionsInput, prefix = "op
   }
 }
 
+/** A duration option: a number of milliseconds from `min` to setTimeout's limit (a `NaN` from `Number(process.env.X)` is refused). */
+export function validateMs(parameter: string, value: unknown, min = 0): number {
+  if (typeof value === "number" && value >= min && value <= MAX_TIMEOUT_MS) return value;
+  throw new ValidationError(parameter, `must be a number of milliseconds from ${min} to ${MAX_TIMEOUT_MS}, got ${show(value)}`);
+}
+
 /** `backoff`: each delay given must be a number of milliseconds (a `NaN` from `Number(process.env.X)` is refused). */
 export function validateBackoff(backoff: unknown): Record<string, number> {
   if (backoff === undefined) return {};
   const given = requireObject("options.backoff", backoff);
   for (const name of ["initialMs", "maxMs", "maxRetryAfterMs"]) {
     const value = given[name];
-    if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMEOUT_MS)) {
-      throw new ValidationError(`options.backoff.${name}`, `must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${show(value)}`);
-    }
+    if (value !== undefined) validateMs(`options.backoff.${name}`, value);
   }
   return given as Record<string, number>;
 }

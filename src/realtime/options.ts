@@ -5,7 +5,7 @@
 import { ValidationError } from "../core/errors.js";
 import type { Logger } from "../core/logging.js";
 import { checkAbsoluteUrl, isLoopback } from "../core/transport.js";
-import { MAX_TIMEOUT_MS, requireObject, show, validateId } from "../core/validate.js";
+import { requireObject, show, validateId, validateMs } from "../core/validate.js";
 import type { ListMessages } from "./stream.js";
 import { realTimers, type Timers } from "./timers.js";
 
@@ -144,9 +144,7 @@ export function checkOptions(input: RealtimeOptions): CheckedOptions {
 }
 
 function ms(parameter: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === "number" && value >= min && value <= MAX_TIMEOUT_MS) return value;
-  throw new ValidationError(parameter, `must be a number of milliseconds from ${min} to ${MAX_TIMEOUT_MS}, got ${show(value)}`);
+  return value === undefined ? fallback : validateMs(parameter, value, min);
 }
 
 /** The base URL's /cable with a ws scheme; a ws(s):// URL as given. */
