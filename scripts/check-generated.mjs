@@ -3,16 +3,17 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { bundle, bundlePath, exitOnToolError } from "./tools.mjs";
+import { bundleSpec } from "./redocly.mjs";
+import { bundlePath, exitOnToolError } from "./tools.mjs";
 import { generatedTypes } from "./types.mjs";
 
 const stale = [];
 const scratch = mkdtempSync(path.join(tmpdir(), "chatwoot-messages-check-"));
 // A spec that does not bundle is not "stale": say what Redocly said, and check nothing more.
-exitOnToolError(() => {
+await exitOnToolError(async () => {
   try {
     const fresh = path.join(scratch, "openapi.json");
-    bundle(fresh);
+    await bundleSpec(fresh);
     if (readFileSync(fresh, "utf8") !== readOrEmpty(bundlePath)) stale.push("generated/openapi.json");
   } finally {
     rmSync(scratch, { recursive: true, force: true });

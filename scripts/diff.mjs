@@ -1,12 +1,14 @@
 // `npm run diff`: the API changes since the last released spec (openapi/released/VERSION.json),
-// classified by `redocly diff` with diff-recommended, printed as Markdown. Exits 1 when a breaking
+// classified by Redocly's diff with diff-recommended, printed as Markdown. Exits 1 when a breaking
 // change is not announced by the package version (a major bump, or a minor one while 0.x), naming
 // each breaking change and its operation, and when there is no released spec to compare with.
 // `npm test` runs it; the workbench prints its summary.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundle, projectDir, root, tool } from "./tools.mjs";
+import { displaySide, getLineColLocation } from "@redocly/openapi-core";
+import { bundleSpec, diffSpecs } from "./redocly.mjs";
+import { exitOnToolError, projectDir, root } from "./tools.mjs";
 import { compareVersions, parseVersion } from "./versions.mjs";
 
 /** No released spec to compare with: the project has not been released yet, or its baselines are gone. */
@@ -32,10 +34,10 @@ export function packageVersion() {
 
 /**
  * @param {{ revision?: string, markdown?: boolean }} options  `revision`: a bundled spec to compare instead
- *   of bundling openapi/; `markdown: false` skips the Markdown report (a second Redocly run) when only the summary matters.
- * @returns {{ baseVersion: string, version: string, markdown: string, summary: Record<string, number>, breaking: string[], announced: boolean }}
+ *   of bundling openapi/; `markdown: false` when only the summary matters.
+ * @returns {Promise<{ baseVersion: string, version: string, markdown: string, summary: Record<string, number>, breaking: string[], announced: boolean }>}
  */
-export function apiDiff({ revision, markdown: withMarkdown = true } = {}) {
+export async function apiDiff({ revision, markdown: withMarkdown = true } = {}) {
   const baseVersion = releasedVersions().at(-1);
   if (!baseVersion) {
     throw new NoBaselineError(
@@ -45,29 +47,49 @@ export function apiDiff({ revision, markdown: withMarkdown = true } = {}) {
   const version = packageVersion();
   // Bundled under build/ (git ignores it) and left there: the Location column points into it.
   const current = revision ?? path.join(projectDir, "build", "api-diff", "openapi.json");
-  if (!revision) {
-    mkdirSync(path.dirname(current), { recursive: true });
-    bundle(current);
-  }
+  if (!revision) await bundleSpec(current);
   const base = path.join(projectDir, "openapi", "released", `${baseVersion}.json`);
-  // A config of its own: openapi-typescript's older Redocly core refuses diff-recommended in redocly.yaml.
-  const config = path.join(root, "openapi", "released", "redocly.yaml");
-  const run = (format) => tool("redocly", ["diff", base, current, "--config", config, "--format", format, "--fail-on", "none"]);
-  const report = JSON.parse(run("json"));
+  const report = await diffSpecs(base, current);
   const breaking = report.changes
     .filter((change) => change.impact === "major")
     .map((change) => `${where(change.path)}: ${change.verdicts.map((v) => v.message).join("; ") || `${change.kind} ${change.property ?? ""}`.trim()}`);
   const announced = announces(baseVersion, version);
-  // Names only in the heading: the Location column keeps real paths (relative to the project), with line:column.
-  if (!withMarkdown) return { baseVersion, version, markdown: "", summary: report.summary, breaking, announced };
-  const [heading, ...table] = run("markdown").split("\n");
-  const markdown = [
-    heading.replaceAll(path.relative(projectDir, current), "the current spec").replaceAll(path.relative(projectDir, base), `the ${baseVersion} spec`),
-    ...table,
-  ]
-    .join("\n")
-    .replace(/requires a \*\*major\*\* bump/, breakingVerdict(baseVersion, version, announced));
+  const markdown = withMarkdown ? markdownReport(report, baseVersion, version, announced) : "";
   return { baseVersion, version, markdown, summary: report.summary, breaking, announced };
+}
+
+const impactLabels = { major: "🔴 major", minor: "🟢 minor", patch: "⚪ patch" };
+
+/**
+ * The report as `redocly diff --format markdown` prints it, but with names in the heading (the
+ * Location column keeps real paths, relative to the project, with line:column) and, for a breaking
+ * change, what announces it in place of Redocly's "requires a major bump", which is wrong while 0.x.
+ */
+function markdownReport(report, baseVersion, version, announced) {
+  const { major, minor, patch } = report.summary;
+  const bump = !report.bump ? "" : report.bump === "major" ? ` · ${breakingVerdict(baseVersion, version, announced)}` : ` · requires a **${report.bump}** bump`;
+  const rows = report.changes.map((change) => {
+    const pointer = change.kind === "modified" ? `${change.path} · ${change.property}` : change.path;
+    const { location } = displaySide(change);
+    const { line, col } = getLineColLocation(location).start;
+    const details = change.verdicts.map((verdict) => `${cell(verdict.message)} \`${verdict.ruleId}\``).join("<br>");
+    return `| ${impactLabels[change.impact]} | ${change.kind} | ${code(pointer)} | ${cell(`${path.relative(projectDir, location.source.absoluteRef)}:${line}:${col}`)} | ${details} |`;
+  });
+  return [
+    `## API diff: the ${baseVersion} spec → the current spec`,
+    "",
+    `**${major}** major · **${minor}** minor · **${patch}** patch${bump}`,
+    "",
+    "| Impact | Change | Pointer | Location | Details |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
+
+const cell = (text) => text.replaceAll("|", "\\|").replaceAll("`", "\\`").split("\n").map((line) => line.trim()).join(" ");
+function code(text) {
+  const escaped = text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  return escaped.includes("`") ? `\`\` ${escaped} \`\`` : `\`${escaped}\``;
 }
 
 /** In place of Redocly's "requires a major bump", which is wrong while 0.x: what announces the change. */
@@ -98,7 +120,7 @@ function where(pointer) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let diff;
   try {
-    diff = apiDiff();
+    diff = await exitOnToolError(apiDiff);
   } catch (error) {
     if (!(error instanceof NoBaselineError)) throw error;
     console.error(error.message);

@@ -1,11 +1,12 @@
 // Regenerates generated/ from openapi/: the bundled spec (what Prism and the docs read) and the
 // TypeScript types (what src/ imports). Both are committed; check-generated.mjs keeps them honest.
 import { writeFileSync } from "node:fs";
-import { bundle, bundlePath, exitOnToolError } from "./tools.mjs";
+import { bundleSpec } from "./redocly.mjs";
+import { bundlePath, exitOnToolError } from "./tools.mjs";
 import { generatedTypes } from "./types.mjs";
 
 const started = performance.now();
-exitOnToolError(() => bundle(bundlePath));
+await exitOnToolError(() => bundleSpec(bundlePath));
 // openapi-typescript reads redocly.yaml's `messages` API; the types go to its x-openapi-ts.output.
 const types = await exitOnToolError(generatedTypes);
 writeFileSync(types.output, types.text);

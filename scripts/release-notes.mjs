@@ -9,7 +9,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { apiDiff, NoBaselineError, packageVersion, releasedVersions } from "./diff.mjs";
-import { bundle, projectDir } from "./tools.mjs";
+import { bundleSpec } from "./redocly.mjs";
+import { exitOnToolError, projectDir } from "./tools.mjs";
 import { compareVersions } from "./versions.mjs";
 
 const version = packageVersion();
@@ -30,21 +31,21 @@ if (new RegExp(`^## \\[?${version.replace(/[.+]/g, "\\$&")}\\]?[ \\r\\n]`, "m").
 const date = new Date().toISOString().slice(0, 10);
 const keepAChangelog = /^## \[/m.test(existing);
 const heading = keepAChangelog ? `## [${version}] - ${date}` : `## ${version} (${date})`;
-const section = `${heading}\n\n${body()}\n`;
+const section = `${heading}\n\n${await body()}\n`;
 const eol = existing.includes("\r\n") ? "\r\n" : "\n";
 writeFileSync(changelog, withSection(existing, section.replace(/\n/g, eol), eol));
 const baseline = path.join(projectDir, "openapi", "released", `${version}.json`);
-bundle(baseline);
+await exitOnToolError(() => bundleSpec(baseline));
 console.log(`CHANGELOG.md: section ${version} written; ${path.relative(projectDir, baseline)} is the new baseline.`);
 if (/\S/.test(/^## \[?unreleased\]?.*$([\s\S]*?)(?=^## |^\[[^\]\n]+\]: |(?![\s\S]))/im.exec(existing)?.[1] ?? "")) {
   console.log(`CHANGELOG.md has notes under [Unreleased]: move those that ship in ${version} into its section.`);
 }
 
 /** The section's text: the breaking changes, then every API change since the last release. */
-function body() {
+async function body() {
   let diff;
   try {
-    diff = apiDiff();
+    diff = await exitOnToolError(apiDiff);
   } catch (error) {
     if (!(error instanceof NoBaselineError)) throw error;
     return "### API\n\nThe first released spec: later sections list what changes from here.";

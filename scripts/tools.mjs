@@ -66,8 +66,3 @@ export function exitOnToolError(run) {
     fail(error);
   }
 }
-
-/** Bundles openapi/openapi.yaml (the `messages` API of redocly.yaml) into one JSON file. */
-export function bundle(output) {
-  tool("redocly", ["bundle", "messages", "--output", output]);
-}
