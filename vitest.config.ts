@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SlowFirstSequencer } from "./test/sequencer.js";
 
 // Three projects: everything as users run it; the resource-method tests again on the general request
 // path (openapi-fetch), so that the direct path cannot drift from it; and the webhook tests again
@@ -10,8 +11,12 @@ export default defineConfig({
     // programs they started (Prism, Redis, Chromium, the workbench, the CLI). Tests that time things
     // wait on events with generous ceilings, so a busy machine makes them slower, not red.
     maxWorkers: 3,
+    // A worker runs file after file without a fresh module graph each time: about 12 s of CPU less
+    // over the run. No file leaves a global changed (fake timers, stubbed globals are restored).
+    isolate: false,
     hookTimeout: 30_000,
     setupFiles: ["test/exit-with-runner.ts"],
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
         extends: true,

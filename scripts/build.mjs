@@ -11,7 +11,9 @@ const next = path.join(root, `dist.next-${process.pid}`);
 const old = path.join(root, `dist.old-${process.pid}`);
 try {
   tool("tsc", ["-p", path.join(root, "tsconfig.build.json"), "--outDir", next]);
-  tool("tsc", ["-p", path.join(root, "tsconfig.cli.json"), "--outDir", next]);
+  // Emitted only: `typecheck` checks the Node-only code with Node's types, and the line above the rest
+  // without them; checking it all again here cost about 3 s of CPU.
+  tool("tsc", ["-p", path.join(root, "tsconfig.cli.json"), "--outDir", next, "--noCheck"]);
   chmodSync(path.join(next, "cli.js"), 0o755);
   try {
     renameSync(dist, old);

@@ -3,4 +3,9 @@
  * at once. Without it the worker lives on until its test ends, and so do the pipes that keep the
  * supervised programs it started (scripts/supervise.mjs) alive.
  */
-if (process.connected) process.once("disconnect", () => process.exit(1));
+// Once per worker: a worker runs many files (isolate: false), and this file runs before each.
+const marker = Symbol.for("chatwoot-messages.exit-with-runner");
+if (process.connected && !(marker in globalThis)) {
+  Object.defineProperty(globalThis, marker, { value: true });
+  process.once("disconnect", () => process.exit(1));
+}

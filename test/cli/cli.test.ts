@@ -27,7 +27,7 @@ describe("chatwoot-messages", () => {
     writeFileSync(path.join(dir, "a.json"), '{"reserved": "?&=#"}');
     writeFileSync(path.join(dir, "b.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     const result = await cli(["send", "42", "--attach", path.join(dir, "a.json"), "--attach", path.join(dir, "b.png")]);
-    expect(result).toMatchObject({ code: 0, stdout: "sent message 1234\n" });
+    expect(result, result.stderr).toMatchObject({ code: 0, stdout: "sent message 1234\n" });
   });
 
   it("list prints one line per message", async () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisWebhookQueue } from "../../src/redis.js";
 import { freePort } from "../../scripts/prism.mjs";
 import { messageEvent } from "../helpers/deliveries.js";
-import { childrenOf, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
+import { commandPid, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
 import { SECRET, sign } from "../helpers/sign.js";
 
@@ -43,7 +43,7 @@ function listen(args: string[], env: Record<string, string> = {}): Cli {
     stdout: () => stdout,
     stderr: () => stderr,
     exited: new Promise((resolve) => child.once("exit", resolve)),
-    signal: (signal) => childrenOf(child.pid!).forEach((pid) => process.kill(pid, signal)),
+    signal: (signal) => commandPid(child).forEach((pid) => process.kill(pid, signal)),
   };
 }
 

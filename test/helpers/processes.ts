@@ -8,13 +8,27 @@ export { accepts } from "../../scripts/prism.mjs";
 export const root = new URL("../..", import.meta.url).pathname;
 const supervisor = path.join(root, "scripts", "supervise.mjs");
 
+// util-linux's setpriv, where there is one (every Debian has it).
+const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find(existsSync);
+
 /**
- * Starts `command` under scripts/supervise.mjs, whose stdin is a pipe from this process: when the
- * test run ends in any way, SIGKILL included, the pipe closes and the supervisor stops the
- * command. Signals sent to the returned process are passed on to the command.
+ * Starts `command` so that it cannot outlive the test run, however the run ends (SIGKILL included).
+ * Through setpriv, the kernel SIGKILLs it when this worker is gone (`--pdeathsig`, kept across exec):
+ * no process in between, so signals sent to the returned process reach the command itself. Its
+ * own children are its business (the workbench's Prism has a supervisor of its own). Without
+ * setpriv, under scripts/supervise.mjs, whose stdin is a pipe from this process: when the pipe
+ * closes, it stops the command. That is a Node process per command (about 0.1 s of CPU, and the
+ * suite starts some 170 commands), and the command is then its child.
  */
 export function spawnSupervised(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [supervisor, command, ...args], { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+  const [program, programArgs] = setpriv ? [setpriv, ["--pdeathsig", "KILL", "--", command, ...args]] : [process.execPath, [supervisor, command, ...args]];
+  // stdin: the command's own (setpriv) or the supervisor's pipe; no test writes to it.
+  return spawn(program, programArgs, { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+}
+
+/** The process that runs `command` itself: the one spawnSupervised returned, or the supervisor's child. */
+export function commandPid(child: ChildProcessWithoutNullStreams): number[] {
+  return setpriv ? [child.pid!] : childrenOf(child.pid!);
 }
 
 /** Runs a command to its end under supervision. */
@@ -130,7 +144,7 @@ export async function stopSupervised(child: ChildProcessWithoutNullStreams, grac
   const stopped = await Promise.race([exited, new Promise<boolean>((resolve) => (timer = setTimeout(resolve, graceMs, false)))]);
   clearTimeout(timer);
   if (stopped) return;
-  for (const pid of childrenOf(child.pid!)) {
+  for (const pid of commandPid(child)) {
     try {
       process.kill(pid, "SIGKILL");
     } catch {

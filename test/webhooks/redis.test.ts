@@ -11,7 +11,7 @@ import { createWebhookHandler } from "../../src/index.js";
 import { redisWebhookQueue } from "../../src/redis.js";
 import { freePort } from "../../scripts/prism.mjs";
 import { delivery, messageEvent } from "../helpers/deliveries.js";
-import { alive, childrenOf, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
+import { alive, commandPid, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
 import { SECRET } from "../helpers/sign.js";
 
@@ -49,11 +49,11 @@ async function startBot(prefix: string, env: Record<string, string>): Promise<Bo
   return bot;
 }
 
-/** SIGKILL goes to the bot itself (the supervisor's child): that is the crash; the supervisor then exits with it. */
+/** SIGKILL goes to the bot itself (not a supervisor): that is the crash. */
 async function stopBot(bot: Bot, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
   if (bot.child.exitCode !== null || bot.child.signalCode !== null) return;
   const exited = new Promise((resolve) => bot.child.once("exit", resolve));
-  if (signal === "SIGKILL") for (const pid of childrenOf(bot.child.pid!)) process.kill(pid, "SIGKILL");
+  if (signal === "SIGKILL") for (const pid of commandPid(bot.child)) process.kill(pid, "SIGKILL");
   else bot.child.kill(signal);
   await exited;
 }
@@ -157,7 +157,7 @@ describe("closing while Redis is down", () => {
         await own.stop();
       }
       // SIGTERM to the fixture itself, not through the supervisor (which would SIGKILL it after a while).
-      for (const pid of childrenOf(child.pid!)) process.kill(pid, "SIGTERM");
+      for (const pid of commandPid(child)) process.kill(pid, "SIGTERM");
       await waitFor(() => /closed in \d+ ms/.test(said), 20_000, "close() to return", () => said);
       expect(await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000, "still running"))])).toBe(0);
     } finally {
