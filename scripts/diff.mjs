@@ -17,8 +17,8 @@ export class NoBaselineError extends Error {
 }
 
 /** The released baselines' versions (openapi/released/VERSION.json, pre-releases included), oldest first. */
-export function releasedVersions() {
-  const released = path.join(projectDir, "openapi", "released");
+export function releasedVersions(dir = projectDir) {
+  const released = path.join(dir, "openapi", "released");
   const files = existsSync(released) ? readdirSync(released) : [];
   return files
     .filter((f) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\.json$/.test(f))
@@ -27,34 +27,34 @@ export function releasedVersions() {
 }
 
 /** package.json's version: the project's own, or this checkout's when the spec lives elsewhere. */
-export function packageVersion() {
-  const manifest = [projectDir, root].map((dir) => path.join(dir, "package.json")).find(existsSync);
+export function packageVersion(dir = projectDir) {
+  const manifest = [dir, root].map((candidate) => path.join(candidate, "package.json")).find(existsSync);
   return JSON.parse(readFileSync(manifest, "utf8")).version;
 }
 
 /**
- * @param {{ revision?: string, markdown?: boolean }} options  `revision`: a bundled spec to compare instead
- *   of bundling openapi/; `markdown: false` when only the summary matters.
+ * @param {{ revision?: string, markdown?: boolean, dir?: string }} options  `revision`: a bundled spec to compare
+ *   instead of bundling openapi/; `markdown: false` when only the summary matters; `dir`: the project (SPEC_PROJECT_DIR's).
  * @returns {Promise<{ baseVersion: string, version: string, markdown: string, summary: Record<string, number>, breaking: string[], announced: boolean }>}
  */
-export async function apiDiff({ revision, markdown: withMarkdown = true } = {}) {
-  const baseVersion = releasedVersions().at(-1);
+export async function apiDiff({ revision, markdown: withMarkdown = true, dir = projectDir } = {}) {
+  const baseVersion = releasedVersions(dir).at(-1);
   if (!baseVersion) {
     throw new NoBaselineError(
       "No released spec to compare with: openapi/released/ has no VERSION.json yet. At the first release, set package.json's version and run `npm run release:notes`: it records the current spec as openapi/released/VERSION.json, the baseline that later diffs compare with.",
     );
   }
-  const version = packageVersion();
+  const version = packageVersion(dir);
   // Bundled under build/ (git ignores it) and left there: the Location column points into it.
-  const current = revision ?? path.join(projectDir, "build", "api-diff", "openapi.json");
-  if (!revision) await bundleSpec(current);
-  const base = path.join(projectDir, "openapi", "released", `${baseVersion}.json`);
+  const current = revision ?? path.join(dir, "build", "api-diff", "openapi.json");
+  if (!revision) await bundleSpec(current, dir);
+  const base = path.join(dir, "openapi", "released", `${baseVersion}.json`);
   const report = await diffSpecs(base, current);
   const breaking = report.changes
     .filter((change) => change.impact === "major")
     .map((change) => `${where(change.path)}: ${change.verdicts.map((v) => v.message).join("; ") || `${change.kind} ${change.property ?? ""}`.trim()}`);
   const announced = announces(baseVersion, version);
-  const markdown = withMarkdown ? markdownReport(report, baseVersion, version, announced) : "";
+  const markdown = withMarkdown ? markdownReport(report, { baseVersion, version, announced, dir }) : "";
   return { baseVersion, version, markdown, summary: report.summary, breaking, announced };
 }
 
@@ -65,7 +65,7 @@ const impactLabels = { major: "🔴 major", minor: "🟢 minor", patch: "⚪ pat
  * Location column keeps real paths, relative to the project, with line:column) and, for a breaking
  * change, what announces it in place of Redocly's "requires a major bump", which is wrong while 0.x.
  */
-function markdownReport(report, baseVersion, version, announced) {
+function markdownReport(report, { baseVersion, version, announced, dir }) {
   const { major, minor, patch } = report.summary;
   const bump = !report.bump ? "" : report.bump === "major" ? ` · ${breakingVerdict(baseVersion, version, announced)}` : ` · requires a **${report.bump}** bump`;
   const rows = report.changes.map((change) => {
@@ -73,7 +73,7 @@ function markdownReport(report, baseVersion, version, announced) {
     const { location } = displaySide(change);
     const { line, col } = getLineColLocation(location).start;
     const details = change.verdicts.map((verdict) => `${cell(verdict.message)} \`${verdict.ruleId}\``).join("<br>");
-    return `| ${impactLabels[change.impact]} | ${change.kind} | ${code(pointer)} | ${cell(`${path.relative(projectDir, location.source.absoluteRef)}:${line}:${col}`)} | ${details} |`;
+    return `| ${impactLabels[change.impact]} | ${change.kind} | ${code(pointer)} | ${cell(`${path.relative(dir, location.source.absoluteRef)}:${line}:${col}`)} | ${details} |`;
   });
   return [
     `## API diff: the ${baseVersion} spec → the current spec`,

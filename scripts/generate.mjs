@@ -3,11 +3,12 @@
 import { writeFileSync } from "node:fs";
 import { bundleSpec } from "./redocly.mjs";
 import { bundlePath, exitOnToolError } from "./tools.mjs";
-import { generatedTypes } from "./types.mjs";
 
 const started = performance.now();
 await exitOnToolError(() => bundleSpec(bundlePath));
 // openapi-typescript reads redocly.yaml's `messages` API; the types go to its x-openapi-ts.output.
-const types = await exitOnToolError(generatedTypes);
+// Loaded only now (it brings TypeScript): a spec that does not bundle never needs it.
+const { generatedTypes } = await import("./types.mjs");
+const types = await exitOnToolError(() => generatedTypes(bundlePath));
 writeFileSync(types.output, types.text);
 console.log(`generated/ regenerated in ${Math.round(performance.now() - started)} ms`);

@@ -10,25 +10,25 @@ import { projectDir, root, ToolError } from "./tools.mjs";
 const api = "messages";
 
 /** redocly.yaml's `messages` API: its root file and its settings (read afresh: a save may change them). */
-async function specConfig() {
-  const config = await loadConfig({ configPath: path.join(projectDir, "redocly.yaml") });
+async function specConfig(dir) {
+  const config = await loadConfig({ configPath: path.join(dir, "redocly.yaml") });
   const entry = config.resolvedConfig.apis?.[api];
   if (!entry) throw new ToolError(`redocly.yaml has no apis.${api} entry`);
-  return { ref: path.resolve(projectDir, entry.root), config: config.forAlias(api) };
+  return { ref: path.resolve(dir, entry.root), config: config.forAlias(api) };
 }
 
 /** `redocly lint messages`: throws a ToolError with Redocly's report when the spec has an error. */
-export async function lintSpec() {
-  const { ref, config } = await specConfig();
+export async function lintSpec(dir = projectDir) {
+  const { ref, config } = await specConfig(dir);
   const problems = await lint({ ref, config });
-  failOnErrors("lint", problems);
+  failOnErrors("lint", problems, dir);
 }
 
 /** `redocly bundle messages --output FILE`: one JSON file, written only when the spec bundles without an error. */
-export async function bundleSpec(output) {
-  const { ref, config } = await specConfig();
+export async function bundleSpec(output, dir = projectDir) {
+  const { ref, config } = await specConfig(dir);
   const result = await bundle({ ref, config });
-  failOnErrors("bundle", result.problems);
+  failOnErrors("bundle", result.problems, dir);
   mkdirSync(path.dirname(output), { recursive: true });
   writeFileSync(output, JSON.stringify(result.bundle.parsed, null, 2));
 }
@@ -50,10 +50,10 @@ export async function diffSpecs(basePath, revisionPath) {
   return diffDocuments({ base, revision, config, externalRefResolver: resolver });
 }
 
-function failOnErrors(command, problems) {
+function failOnErrors(command, problems, dir) {
   const totals = getTotals(problems);
   if (totals.errors === 0) return;
-  throw new ToolError(`redocly ${command} failed:\n${report(condensed(problems), totals, command)}`);
+  throw new ToolError(`redocly ${command} failed:\n${report(condensed(problems), totals, command, dir)}`);
 }
 
 /**
@@ -67,13 +67,13 @@ function condensed(problems) {
 }
 
 /** Redocly's own report of the problems, as its CLI prints them (codeframes, then a summary). */
-function report(problems, totals, command) {
+function report(problems, totals, command, dir) {
   let text = "";
   const saved = { output: logger.output, info: logger.info, warn: logger.warn, error: logger.error };
   // The report goes through Redocly's logger, which writes to the terminal: catch it instead.
   for (const name of Object.keys(saved)) logger[name] = (chunk) => void (text += chunk);
   try {
-    formatProblems(problems, { totals, format: "codeframe", cwd: projectDir, command, maxProblems: 100 });
+    formatProblems(problems, { totals, format: "codeframe", cwd: dir, command, maxProblems: 100 });
   } finally {
     Object.assign(logger, saved);
   }

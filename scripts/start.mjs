@@ -14,8 +14,6 @@ import { buildDocs, docsPath } from "./build-docs.mjs";
 import { startDocsServer } from "./docs-server.mjs";
 import { startPrism } from "./prism.mjs";
 import { DEFAULT_MOCK_PORT, portSetting } from "../src/cli/port-setting.js";
-import { apiDiff } from "./diff.mjs";
-import { bundleSpec, lintSpec } from "./redocly.mjs";
 import { bundlePath, projectDir, withoutBanner } from "./tools.mjs";
 
 const usage = `usage: npm start -- [--docs-port N] [--mock-port N]
@@ -135,6 +133,8 @@ function fingerprint() {
 
 /** One pass; returns false (keeping the last good docs and mock) when the spec fails lint. */
 async function rebuild() {
+  // Loaded on first use (Redocly's core: a third of a second of CPU), not by a refused flag or --help.
+  const [{ bundleSpec, lintSpec }, { apiDiff }] = await Promise.all([import("./redocly.mjs"), import("./diff.mjs")]);
   if (!(await step("lint", lintSpec))) return false;
   const bundleBefore = readOrEmpty(bundlePath);
   const listensBefore = listens;
@@ -142,7 +142,7 @@ async function rebuild() {
     await bundleSpec(bundlePath);
     // Loaded on first use (it brings TypeScript), not by a refused flag or --help; then kept.
     const { generatedTypes } = await import("./types.mjs");
-    const types = await generatedTypes();
+    const types = await generatedTypes(bundlePath);
     writeFileSync(types.output, types.text);
   });
   if (!generated) return false;

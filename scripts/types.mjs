@@ -1,11 +1,12 @@
 // The TypeScript types from the spec, made with openapi-typescript's own API in this process: what
 // its CLI does for redocly.yaml's `messages` API (x-openapi-ts.output), with the same options and
 // the same Redocly core, but without a Node start and a module load per run (about 1.5 s of CPU):
-// the workbench makes them on every save. generate and check:generated use it too, so that the
-// three can never disagree about what the types are.
+// the workbench makes them on every save. They are made from the bundle just written (the same
+// types as from openapi/, without resolving its files a second time). generate and check:generated
+// use it too, so that the three can never disagree about what the types are.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
 import { projectDir, ToolError } from "./tools.mjs";
 
@@ -18,15 +19,17 @@ const { loadConfig } = createRequire(import.meta.resolve("openapi-typescript"))(
  */
 const options = { defaultNonNullable: false };
 
-/** @returns {Promise<{ output: string, text: string }>} where the types go, and what they are. */
-export async function generatedTypes() {
+/**
+ * @param {string} bundle  the bundled spec (JSON), as bundleSpec wrote it
+ * @returns {Promise<{ output: string, text: string }>} where the types go, and what they are.
+ */
+export async function generatedTypes(bundle) {
   const configPath = path.join(projectDir, "redocly.yaml");
   const redocly = await loadConfig({ configPath });
   const api = redocly.apis.messages;
-  const root = pathToFileURL(configPath);
   let ast;
   try {
-    ast = await openapiTS(new URL(api.root, root), { ...options, redocly });
+    ast = await openapiTS(JSON.parse(readFileSync(bundle, "utf8")), { ...options, redocly });
   } catch (error) {
     throw new ToolError(`openapi-typescript failed:\n${error.message}`);
   }
