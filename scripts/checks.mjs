@@ -1,35 +1,63 @@
-// `npm test`'s checks before the tests (lint, check:generated, diff, typecheck, deps, build), run
-// side by side instead of one after the other: each is its own process and none reads what another
-// writes (build writes dist/, which only the tests read). Each one's output is printed once, whole,
-// in this order, when it ends; the exit code is 1 if any failed, naming them.
+// `npm test`: the checks (lint, check:generated, diff, typecheck, deps, build) side by side, and the
+// tests (vitest) as soon as the one check they need, build (dist/), has passed, while the others go
+// on beside them: each is its own process and none reads what another writes. The others run at
+// the lowest CPU priority (nice 19), so that they take the time the build and the tests leave idle
+// (the tests spend much of theirs waiting on programs they started) instead of slowing them.
+// A check that ends prints one line; one that fails prints its output whole after the tests. The
+// exit code is 1 if anything failed, naming what. `node scripts/checks.mjs --no-tests`: the checks alone.
 import { spawn } from "node:child_process";
 import { root } from "./tools.mjs";
 
 const checks = ["lint", "check:generated", "diff", "typecheck", "deps", "build"];
 const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ["npm", []];
+const withTests = !process.argv.includes("--no-tests");
 
-function run(name) {
+/** Runs `npm run -s NAME` with its output kept; resolves when it ends, after saying so in one line. */
+function check(name, { nice = false } = {}) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(npm[0], [...npm[1], "run", "-s", name], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const command = [npm[0], ...npm[1], "run", "-s", name];
+    const [program, ...args] = nice ? ["nice", "-n", "19", ...command] : command;
+    const child = spawn(program, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
-    child.on("error", (error) => resolve({ name, code: 1, output: `${output}${error.message}\n`, started }));
-    child.on("close", (code, signal) => resolve({ name, code: code ?? 1, output: signal ? `${output}killed by ${signal}\n` : output, started }));
+    const done = (code, extra = "") => {
+      const ms = Math.round(performance.now() - started);
+      console.log(`> ${name}  (${code === 0 ? "ok" : `FAILED, exit ${code}`}, ${ms} ms)`);
+      resolve({ name, code, output: output + extra });
+    };
+    child.on("error", (error) => done(1, `${error.message}\n`));
+    child.on("close", (code, signal) => done(code ?? 1, signal ? `killed by ${signal}\n` : ""));
   });
 }
 
-// Printed in order as soon as each and those before it are done.
-const results = checks.map(run);
-const failed = [];
-for (const [i, pending] of results.entries()) {
-  const { name, code, output, started } = await pending;
-  console.log(`\n> ${checks[i]}  (${code === 0 ? "ok" : `FAILED, exit ${code}`}, ${Math.round(performance.now() - started)} ms)`);
-  if (output.trim()) console.log(output.trimEnd());
-  if (code !== 0) failed.push(name);
+/** vitest, with the terminal: its report is the run's. */
+function tests() {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${root}/node_modules/vitest/vitest.mjs`, "run"], { cwd: root, stdio: "inherit" });
+    // A Ctrl-C reaches vitest (and the checks) from the terminal itself: wait for it to finish. A
+    // SIGTERM is sent to this process alone: pass it on.
+    process.on("SIGINT", () => {});
+    process.on("SIGTERM", () => child.kill("SIGTERM"));
+    child.on("close", (code) => resolve({ name: "tests", code: code ?? 1, output: "" }));
+  });
 }
+
+const running = new Map(checks.map((name) => [name, check(name, { nice: withTests && name !== "build" })]));
+const results = [];
+if (withTests) {
+  const build = await running.get("build");
+  results.push(build);
+  running.delete("build");
+  if (build.code === 0) results.push(await tests());
+  else console.log("> tests  (not run: the build failed)");
+}
+results.push(...(await Promise.all(running.values())));
+
+const failed = results.filter((result) => result.code !== 0);
+for (const { name, output } of failed) if (output.trim()) console.log(`\n> ${name}: what it said\n${output.trimEnd()}`);
 if (failed.length > 0) {
-  console.error(`\nFailed: ${failed.join(", ")}`);
+  console.error(`\nFailed: ${failed.map((result) => result.name).join(", ")}`);
   process.exit(1);
 }
