@@ -1,0 +1,41 @@
+/**
+ * scripts/redocly.mjs runs Redocly's lint in process with @redocly/openapi-core: that is Redocly
+ * CLI's own library only while both are the same version, and its report must be the CLI's.
+ */
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, expect, it } from "vitest";
+import { lintSpec } from "../scripts/redocly.mjs";
+
+const root = new URL("..", import.meta.url).pathname;
+const version = (name: string) => JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version as string;
+const scratch = mkdtempSync(path.join(tmpdir(), "redocly-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+it("@redocly/openapi-core is pinned to the version of @redocly/cli, installed as pinned", () => {
+  const { devDependencies } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+  expect(devDependencies["@redocly/openapi-core"]).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(devDependencies["@redocly/openapi-core"]).toBe(devDependencies["@redocly/cli"]);
+  expect(version("@redocly/openapi-core")).toBe(devDependencies["@redocly/openapi-core"]);
+  expect(version("@redocly/cli")).toBe(devDependencies["@redocly/cli"]);
+});
+
+it("a spec that fails lint: the same problems, in the same words, as `redocly lint`", async () => {
+  for (const entry of ["openapi", "redocly.yaml"]) cpSync(path.join(root, entry), path.join(scratch, entry), { recursive: true });
+  const file = path.join(scratch, "openapi/paths/message.yaml");
+  writeFileSync(file, readFileSync(file, "utf8").replace("operationId: deleteMessage", "operationId: updateMessageStatus"));
+  const ours = await lintSpec(scratch).then(() => "passed", (error: Error) => error.message);
+  const cli = await promisify(execFile)(path.join(root, "node_modules/.bin/redocly"), ["lint"], { cwd: scratch }).then(
+    () => ({ stdout: "passed", stderr: "" }),
+    (error: { stdout: string; stderr: string }) => error,
+  );
+  // The CLI prints the problems on stdout, and its summary among other lines on stderr.
+  expect(cli.stdout).toMatch(/unique `operationId`/);
+  expect(ours).toContain(cli.stdout.trim());
+  const summary = /^❌ Validation failed with .*$/m.exec(cli.stderr)?.[0];
+  expect(summary).toBe("❌ Validation failed with 1 error.");
+  expect(ours.endsWith(summary!)).toBe(true);
+}, 60_000);
