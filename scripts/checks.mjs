@@ -11,6 +11,23 @@ import { root } from "./tools.mjs";
 const checks = ["lint", "check:generated", "diff", "typecheck", "deps", "build"];
 const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ["npm", []];
 const withTests = !process.argv.includes("--no-tests");
+const children = new Set();
+let stopped; // the signal that stopped the run
+
+// A signal sent to this process alone reaches none of the checks or the tests: pass it on, wait for
+// them, and fail. (From a terminal, Ctrl-C reaches them all at once anyway.)
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    stopped = signal;
+    for (const child of children) child.kill(signal);
+  });
+}
+
+function track(child) {
+  children.add(child);
+  child.once("close", () => children.delete(child));
+  return child;
+}
 
 /** Runs `npm run -s NAME` with its output kept; resolves when it ends, after saying so in one line. */
 function check(name, { nice = false } = {}) {
@@ -18,7 +35,7 @@ function check(name, { nice = false } = {}) {
     const started = performance.now();
     const command = [npm[0], ...npm[1], "run", "-s", name];
     const [program, ...args] = nice ? ["nice", "-n", "19", ...command] : command;
-    const child = spawn(program, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = track(spawn(program, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] }));
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -35,11 +52,7 @@ function check(name, { nice = false } = {}) {
 /** vitest, with the terminal: its report is the run's. */
 function tests() {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${root}/node_modules/vitest/vitest.mjs`, "run"], { cwd: root, stdio: "inherit" });
-    // A Ctrl-C reaches vitest (and the checks) from the terminal itself: wait for it to finish. A
-    // SIGTERM is sent to this process alone: pass it on.
-    process.on("SIGINT", () => {});
-    process.on("SIGTERM", () => child.kill("SIGTERM"));
+    const child = track(spawn(process.execPath, [`${root}/node_modules/vitest/vitest.mjs`, "run"], { cwd: root, stdio: "inherit" }));
     child.on("close", (code) => resolve({ name: "tests", code: code ?? 1, output: "" }));
   });
 }
@@ -50,14 +63,13 @@ if (withTests) {
   const build = await running.get("build");
   results.push(build);
   running.delete("build");
-  if (build.code === 0) results.push(await tests());
+  if (build.code === 0 && !stopped) results.push(await tests());
   else console.log("> tests  (not run: the build failed)");
 }
 results.push(...(await Promise.all(running.values())));
 
 const failed = results.filter((result) => result.code !== 0);
 for (const { name, output } of failed) if (output.trim()) console.log(`\n> ${name}: what it said\n${output.trimEnd()}`);
-if (failed.length > 0) {
-  console.error(`\nFailed: ${failed.map((result) => result.name).join(", ")}`);
-  process.exit(1);
-}
+if (stopped) console.error(`\nStopped by ${stopped}.`);
+if (failed.length > 0) console.error(`\nFailed: ${failed.map((result) => result.name).join(", ")}`);
+if (stopped || failed.length > 0) process.exit(1);

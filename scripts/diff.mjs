@@ -68,8 +68,11 @@ const impactLabels = { major: "🔴 major", minor: "🟢 minor", patch: "⚪ pat
 function markdownReport(report, { baseVersion, version, announced, dir }) {
   const { major, minor, patch } = report.summary;
   const bump = !report.bump ? "" : report.bump === "major" ? ` · ${breakingVerdict(baseVersion, version, announced)}` : ` · requires a **${report.bump}** bump`;
-  const rows = report.changes.map((change) => {
-    const pointer = change.kind === "modified" ? `${change.path} · ${change.property}` : change.path;
+  // In the CLI's order: by pointer (then as Redocly found them).
+  const pointerOf = (change) => (change.kind === "modified" ? `${change.path} · ${change.property}` : change.path);
+  const changes = [...report.changes].sort((a, b) => (pointerOf(a) < pointerOf(b) ? -1 : pointerOf(a) > pointerOf(b) ? 1 : 0));
+  const rows = changes.map((change) => {
+    const pointer = pointerOf(change);
     const { location } = displaySide(change);
     const { line, col } = getLineColLocation(location).start;
     const details = change.verdicts.map((verdict) => `${cell(verdict.message)} \`${verdict.ruleId}\``).join("<br>");

@@ -2,7 +2,7 @@
 // (both pinned to the same version), in this process: a CLI run costs about a second of CPU to start,
 // and the workbench lints, bundles and diffs on every save. The CLI stays for `npm run lint`, whose
 // output these reproduce, and for build-docs.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BaseResolver, bundle, diffDocuments, formatProblems, getTotals, lint, loadConfig, logger } from "@redocly/openapi-core";
 import { projectDir, root, ToolError } from "./tools.mjs";
@@ -24,13 +24,18 @@ export async function lintSpec(dir = projectDir) {
   failOnErrors("lint", problems, dir);
 }
 
-/** `redocly bundle messages --output FILE`: one JSON file, written only when the spec bundles without an error. */
+/**
+ * `redocly bundle messages --output FILE`: one JSON file, written only when the spec bundles without
+ * an error, and only when its bytes change (Prism watches the workbench's bundle, and reloads on any write).
+ */
 export async function bundleSpec(output, dir = projectDir) {
   const { ref, config } = await specConfig(dir);
   const result = await bundle({ ref, config });
   failOnErrors("bundle", result.problems, dir);
+  const text = JSON.stringify(result.bundle.parsed, null, 2);
+  if (existsSync(output) && readFileSync(output, "utf8") === text) return;
   mkdirSync(path.dirname(output), { recursive: true });
-  writeFileSync(output, JSON.stringify(result.bundle.parsed, null, 2));
+  writeFileSync(output, text);
 }
 
 /**

@@ -47,6 +47,7 @@ let busy = false; // a rebuild pass is running
 let again = false; // and the spec changed during it
 let restarting = Promise.resolve(); // the mock restart in progress
 let listens = 0; // how many times a Prism of ours said it listens (at start, and after each reload)
+let refusals = 0; // how many times Prism kept its spec because the new bundle had no operation
 const heard = new Set(); // resolved on each of those lines
 const deaths = []; // when Prism died by itself, within the last minute
 // Before anything starts, and long before "Ctrl-C stops" is printed: a SIGINT with no handler kills at once.
@@ -137,7 +138,7 @@ async function rebuild() {
   const [{ bundleSpec, lintSpec }, { apiDiff }] = await Promise.all([import("./redocly.mjs"), import("./diff.mjs")]);
   if (!(await step("lint", lintSpec))) return false;
   const bundleBefore = readOrEmpty(bundlePath);
-  const listensBefore = listens;
+  const before = { listens, refusals };
   const generated = await step("generate", async () => {
     await bundleSpec(bundlePath);
     // Loaded on first use (it brings TypeScript), not by a refused flag or --help; then kept.
@@ -155,32 +156,35 @@ async function rebuild() {
   if (!(await step("docs", () => buildDocs(next)))) return false;
   await rename(next, docsPath); // atomic: a reload never sees a half-written page
   if (!mock) await restartMock();
-  else if (readOrEmpty(bundlePath) !== bundleBefore) await reloadedMock(listensBefore);
+  else if (readOrEmpty(bundlePath) !== bundleBefore) await reloadedMock(before);
   else console.log("mock      ok  unchanged (the bundle is the same)");
   return true;
 }
 
 /**
  * Prism watches the bundle and reloads it in its own process, for about a third of the CPU of a new
- * Prism: wait until it says it listens again. One that does not within 15 s (it keeps the old spec
- * when the new one has no operation) is replaced.
+ * Prism: wait until it says it listens again, or that it keeps the last good spec because the new
+ * one has no operation (a new Prism would refuse to start). One that says neither within 15 s is replaced.
  */
-async function reloadedMock(listensBefore) {
+async function reloadedMock(before) {
   const started = performance.now();
   const deadline = Date.now() + 15_000;
-  while (listens === listensBefore && Date.now() < deadline) {
+  const changed = () => listens !== before.listens || refusals !== before.refusals;
+  while (!changed() && Date.now() < deadline) {
     await new Promise((resolve) => {
       const timer = setTimeout(resolve, deadline - Date.now());
       heard.add(() => resolve(clearTimeout(timer)));
     });
   }
-  if (listens === listensBefore) return restartMock();
-  console.log(`mock      ok  ${ms(started)}`);
+  if (listens !== before.listens) console.log(`mock      ok  ${ms(started)}`);
+  else if (refusals !== before.refusals) console.log(`mock      FAILED  ${ms(started)}\nThe bundle has no operation: Prism goes on serving the last spec that had some.`);
+  else await restartMock();
 }
 
 function prismSaid(line) {
-  if (!/Prism is listening on /.test(line)) return;
-  listens += 1;
+  if (/Prism is listening on /.test(line)) listens += 1;
+  else if (/No operations found in the current file/.test(line)) refusals += 1;
+  else return;
   for (const resolve of heard) resolve();
   heard.clear();
 }
@@ -230,8 +234,10 @@ async function mockDied(code) {
   await restartMock();
   if (!mock) {
     console.error("The mock could not be restarted: stopping the workbench.");
-    await shutDown(1);
+    return shutDown(1);
   }
+  // Back to waiting, as after a rebuild (a rebuild in progress says so itself when it ends).
+  if (!busy && advertised) console.log("watching  for the next save");
 }
 
 async function shutDown(code) {

@@ -1,6 +1,6 @@
 /**
- * scripts/redocly.mjs runs Redocly's lint in process with @redocly/openapi-core: that is Redocly
- * CLI's own library only while both are the same version, and its report must be the CLI's.
+ * scripts/redocly.mjs runs Redocly's lint and diff in process with @redocly/openapi-core: that is
+ * Redocly CLI's own library only while both are the same version, and the reports must be the CLI's.
  */
 import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, expect, it } from "vitest";
+import { apiDiff } from "../scripts/diff.mjs";
 import { lintSpec } from "../scripts/redocly.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -38,4 +39,18 @@ it("a spec that fails lint: the same problems, in the same words, as `redocly li
   const summary = /^❌ Validation failed with .*$/m.exec(cli.stderr)?.[0];
   expect(summary).toBe("❌ Validation failed with 1 error.");
   expect(ours.endsWith(summary!)).toBe(true);
+}, 60_000);
+
+it("the diff's table: the rows `redocly diff --format markdown` prints, in its order", async () => {
+  const dir = path.join(scratch, "diff");
+  for (const entry of ["openapi", "redocly.yaml", "package.json"]) cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  const file = path.join(dir, "openapi/components/schemas/UpdateMessageStatusRequest.yaml");
+  writeFileSync(file, readFileSync(file, "utf8").replace("required: [status]", "required: [status, external_error]").replace("properties:\n", "properties:\n  note:\n    type: string\n    description: A note.\n"));
+  const ours = await apiDiff({ dir });
+  const base = `openapi/released/${ours.baseVersion}.json`;
+  const args = ["diff", base, "build/api-diff/openapi.json", "--config", path.join(root, "openapi/released/redocly.yaml"), "--format", "markdown", "--fail-on", "none"];
+  const { stdout } = await promisify(execFile)(path.join(root, "node_modules/.bin/redocly"), args, { cwd: dir });
+  const rows = (markdown: string) => markdown.split("\n").filter((line) => /^\| (🔴|🟢|⚪) /u.test(line));
+  expect(rows(stdout).length).toBeGreaterThan(10);
+  expect(rows(ours.markdown)).toEqual(rows(stdout));
 }, 60_000);

@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -178,6 +178,20 @@ describe("npm start", () => {
     await waitFor(() => /mock {6}DIED[^\n]*restarting\nmock {6}ok/.test(outputOf().slice(mark)), 60_000, "the restart", () => outputOf().slice(mark));
     expect(await mockStatus()).toBe(200);
     expect(prismPids(mockPort)).not.toContain(prism);
+  }, 90_000);
+
+  it("a save that leaves the bundle as it was rewrites nothing, and leaves the mock alone", async () => {
+    await waitFor(idle, 60_000, "an idle workbench", () => outputOf().slice(-2000));
+    const bundle = path.join(project, "generated/openapi.json");
+    const written = statSync(bundle).mtimeMs;
+    const prisms = prismPids(mockPort);
+    const mark = outputOf().length;
+    appendFileSync(messageYaml(), `# a comment (${nonce("comment")})\n`);
+    await waitFor(() => outputOf().slice(mark).includes("mock      ok  unchanged") && idle(), 60_000, "the rebuild", () => outputOf().slice(mark));
+    // Prism reloads whenever the file is written: it was not.
+    expect(statSync(bundle).mtimeMs).toBe(written);
+    expect(prismPids(mockPort)).toEqual(prisms);
+    expect(await mockStatus()).toBe(200);
   }, 90_000);
 
   it("a spec that fails lint prints the errors and keeps the last good docs and mock", async () => {
