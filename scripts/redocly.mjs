@@ -26,16 +26,18 @@ export async function lintSpec(dir = projectDir) {
 
 /**
  * `redocly bundle messages --output FILE`: one JSON file, written only when the spec bundles without
- * an error, and only when its bytes change (Prism watches the workbench's bundle, and reloads on any write).
+ * an error, and only when its bytes change (Prism watches the workbench's bundle, and reloads on any
+ * write). Resolves true when it wrote.
  */
 export async function bundleSpec(output, dir = projectDir) {
   const { ref, config } = await specConfig(dir);
   const result = await bundle({ ref, config });
   failOnErrors("bundle", result.problems, dir);
   const text = JSON.stringify(result.bundle.parsed, null, 2);
-  if (existsSync(output) && readFileSync(output, "utf8") === text) return;
+  if (existsSync(output) && readFileSync(output, "utf8") === text) return false;
   mkdirSync(path.dirname(output), { recursive: true });
   writeFileSync(output, text);
+  return true;
 }
 
 /**

@@ -137,10 +137,10 @@ async function rebuild() {
   // Loaded on first use (Redocly's core: a third of a second of CPU), not by a refused flag or --help.
   const [{ bundleSpec, lintSpec }, { apiDiff }] = await Promise.all([import("./redocly.mjs"), import("./diff.mjs")]);
   if (!(await step("lint", lintSpec))) return false;
-  const bundleBefore = readOrEmpty(bundlePath);
   const before = { listens, refusals };
+  let bundleChanged = false;
   const generated = await step("generate", async () => {
-    await bundleSpec(bundlePath);
+    bundleChanged = await bundleSpec(bundlePath);
     // Loaded on first use (it brings TypeScript), not by a refused flag or --help; then kept.
     const { generatedTypes } = await import("./types.mjs");
     const types = await generatedTypes(bundlePath);
@@ -156,7 +156,7 @@ async function rebuild() {
   if (!(await step("docs", () => buildDocs(next)))) return false;
   await rename(next, docsPath); // atomic: a reload never sees a half-written page
   if (!mock) await restartMock();
-  else if (readOrEmpty(bundlePath) !== bundleBefore) await reloadedMock(before);
+  else if (bundleChanged) await reloadedMock(before);
   else console.log("mock      ok  unchanged (the bundle is the same)");
   return true;
 }
@@ -187,14 +187,6 @@ function prismSaid(line) {
   else return;
   for (const resolve of heard) resolve();
   heard.clear();
-}
-
-function readOrEmpty(file) {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
 }
 
 // One restart at a time: a rebuild and a death may both ask for one, and two Prisms on one port

@@ -1,16 +1,14 @@
 // Runs a command as our child and stops it when our standard input closes, i.e. when the process
 // that spawned us is gone, however it died (a SIGKILL runs no cleanup code, but the kernel still
 // closes its end of the pipe). A signal sent to us is passed on as it is (Ctrl-C stays SIGINT).
-// Where util-linux's setpriv is (Linux), the command starts through it with --pdeathsig KILL: the
+// Where util-linux's setpriv is (Linux), the command is also tied to us (parent-death.mjs): the
 // kernel kills it if we are killed ourselves (nothing else could tell it then).
 // Usage: node scripts/supervise.mjs COMMAND [ARGS...]
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { tiedToParent } from "./parent-death.mjs";
 
 const [command, ...args] = process.argv.slice(2);
-const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find(existsSync);
-const [program, programArgs] = setpriv ? [setpriv, ["--pdeathsig", "KILL", "--", command, ...args]] : [command, args];
-const child = spawn(program, programArgs, { stdio: ["ignore", "inherit", "inherit"] });
+const child = spawn(...tiedToParent(command, args), { stdio: ["ignore", "inherit", "inherit"] });
 
 let stopping = false;
 function stop(signal = "SIGTERM") {

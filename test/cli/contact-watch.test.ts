@@ -4,17 +4,15 @@
  * each step waits for output with a generous ceiling.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { useCleanups } from "../helpers/cleanup.js";
 import { type FakeCable, useFakeCables } from "../helpers/fake-cable.js";
 import { root, runSupervised, spawnSupervised, stopSupervised } from "../helpers/processes.js";
 
 const TOKEN = "contact-token-abc";
 const SOURCE_ID = "6f2c0b8e-3a1d-4c7e-9b55-WATCHSECRET";
 const fake = useFakeCables(); // closed after what each test started against it (below)
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const onCleanup = useCleanups();
 
 function env(server: FakeCable, token = TOKEN) {
   return { PATH: process.env.PATH ?? "", CHATWOOT_BASE_URL: server.url, CHATWOOT_PUBSUB_TOKEN: token, CHATWOOT_SOURCE_ID: SOURCE_ID };
@@ -22,7 +20,7 @@ function env(server: FakeCable, token = TOKEN) {
 
 function watch(server: FakeCable, extra: string[] = []) {
   const child: ChildProcessWithoutNullStreams = spawnSupervised(process.execPath, ["dist/cli.js", "contact", "watch", "--inbox", "inbox1", "--conversation", "42", ...extra], { cwd: root, env: env(server) });
-  cleanups.push(() => stopSupervised(child));
+  onCleanup(() => stopSupervised(child));
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach } from "vitest";
+import { closedAfterEach } from "./cleanup.js";
 import { WebSocketServer, type WebSocket } from "ws";
 
 export interface FakeMessage {
@@ -260,13 +260,5 @@ function pushShape(m: FakeMessage, echoId?: string) {
  * own afterEach, so that what a test started against a server (a client, a CLI) is stopped first.
  */
 export function useFakeCables(): (options?: FakeCableOptions) => Promise<FakeCable> {
-  const started: FakeCable[] = [];
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((server) => server.close()));
-  });
-  return async (options) => {
-    const server = await startFakeCable(options);
-    started.push(server);
-    return server;
-  };
+  return closedAfterEach(startFakeCable);
 }

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach } from "vitest";
+import { closedAfterEach } from "./cleanup.js";
 
 export interface ReceivedRequest {
   method: string;
@@ -92,13 +92,5 @@ export function message(id: number, extra: Record<string, unknown> = {}): Record
 
 /** For a test file's top level: starts servers on demand and closes them after each test. */
 export function useServers(): (handler: Handler) => Promise<TestServer> {
-  const servers: TestServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
-  return async (handler) => {
-    const started = await startServer(handler);
-    servers.push(started);
-    return started;
-  };
+  return closedAfterEach(startServer);
 }

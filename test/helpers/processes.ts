@@ -3,13 +3,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { canTie, tiedToParent } from "../../scripts/parent-death.mjs";
 export { accepts } from "../../scripts/prism.mjs";
 
 export const root = new URL("../..", import.meta.url).pathname;
 const supervisor = path.join(root, "scripts", "supervise.mjs");
-
-// util-linux's setpriv, where there is one (every Debian has it).
-const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find(existsSync);
 
 /**
  * Starts `command` so that it cannot outlive the test run, however the run ends (SIGKILL included).
@@ -21,14 +19,14 @@ const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find(existsSync);
  * suite starts some 170 commands), and the command is then its child.
  */
 export function spawnSupervised(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcessWithoutNullStreams {
-  const [program, programArgs] = setpriv ? [setpriv, ["--pdeathsig", "KILL", "--", command, ...args]] : [process.execPath, [supervisor, command, ...args]];
+  const [program, programArgs] = canTie ? tiedToParent(command, args) : [process.execPath, [supervisor, command, ...args]];
   // stdin: the command's own (setpriv) or the supervisor's pipe; no test writes to it.
   return spawn(program, programArgs, { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
 }
 
 /** The process that runs `command` itself: the one spawnSupervised returned, or the supervisor's child. */
 export function commandPid(child: ChildProcessWithoutNullStreams): number[] {
-  return setpriv ? [child.pid!] : childrenOf(child.pid!);
+  return canTie ? [child.pid!] : childrenOf(child.pid!);
 }
 
 /** Runs a command to its end under supervision. */

@@ -3,18 +3,16 @@
  * realtime's `listMessages`, so the gapless stream resyncs through the contact client (its paths,
  * retries, redaction) against the fake ActionCable server's REST index.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { connectRealtime, createContactClient, ValidationError, type ClientMessage } from "../../src/index.js";
+import { useCleanups } from "../helpers/cleanup.js";
 import { type FakeCable, useFakeCables } from "../helpers/fake-cable.js";
 
 const TOKEN = "contact-token-abc";
 const SOURCE_ID = "6f2c0b8e-3a1d-4c7e-9b55-PAGERSECRET";
 const fake = useFakeCables(); // closed after what each test started against it (below)
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const onCleanup = useCleanups();
 
 const session = (server: FakeCable) => createContactClient({ baseUrl: server.url, inboxIdentifier: "inbox1", backoff: { initialMs: 1, maxMs: 5 } }).session(SOURCE_ID);
 
@@ -44,7 +42,7 @@ describe("session.messages.pager(conversationId) as realtime's listMessages", ()
       url: server.url, pubsubToken: TOKEN, WebSocket: WebSocket as never, conversationId: 42, after: 0,
       listMessages: session(server).messages.pager(42), reorderWindowMs: 0, presenceIntervalMs: 0, backoff: { initialMs: 10, maxMs: 50 },
     });
-    cleanups.push(() => realtime.close());
+    onCleanup(() => realtime.close());
     realtime.on("message", (message) => emitted.push(message));
     const until = (test: () => boolean, what: string) => vi.waitFor(() => { if (!test()) throw new Error(`waiting for ${what}`); }, { timeout: 15_000, interval: 5 });
     await until(() => realtime.state === "live" && emitted.length === 25, "the first 25");
@@ -63,7 +61,7 @@ describe("session.messages.pager(conversationId) as realtime's listMessages", ()
   it("the stream's signal aborts the request in flight: an AbortError, and the server saw it begin", async () => {
     const server = await fake();
     const release = server.holdLists();
-    cleanups.push(release);
+    onCleanup(release);
     const controller = new AbortController();
     const listing = session(server).messages.pager(42)({ signal: controller.signal });
     await server.until(() => server.lists === 1, "the request to arrive");

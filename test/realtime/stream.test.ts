@@ -7,18 +7,16 @@
 import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import path from "node:path";
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { connectRealtime, RealtimeError, ValidationError, type ClientMessage, type MessageInfo, type RealtimeOptions, type RealtimeState, type Timers } from "../../src/index.js";
+import { useCleanups } from "../helpers/cleanup.js";
 import { type FakeCable, useFakeCables } from "../helpers/fake-cable.js";
 import { root, runSupervised } from "../helpers/processes.js";
 
 const TOKEN = "contact-token-abc";
 const fake = useFakeCables(); // closed after what each test started against it (below)
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const onCleanup = useCleanups();
 
 /** Real timers, counted, so a test can see that none is left. */
 function countingTimers(): Timers & { pending: Set<unknown> } {
@@ -66,7 +64,7 @@ function connect(server: FakeCable, extra: Partial<RealtimeOptions> = {}) {
   realtime.on("error", (error) => errors.push(error));
   realtime.on("state", (state) => states.push(state));
   realtime.on("message.created", (data) => created.push(data.id));
-  cleanups.push(() => realtime.close());
+  onCleanup(() => realtime.close());
   const ids = () => emitted.map((e) => e.message.id);
   const until = (test: () => boolean, what: string) => vi.waitFor(() => { if (!test()) throw new Error(`waiting for ${what}`); }, { timeout: 15_000, interval: 5 });
   return { realtime, emitted, errors, states, created, timers, ids, until };
@@ -458,7 +456,7 @@ describe("a process that closes it", () => {
     const held: Socket[] = [];
     const silent = createNetServer((socket) => void held.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    cleanups.push(() => new Promise((resolve) => (held.forEach((socket) => socket.destroy()), silent.close(resolve))));
+    onCleanup(() => new Promise((resolve) => (held.forEach((socket) => socket.destroy()), silent.close(resolve))));
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     const script = `
       import { connectRealtime } from ${JSON.stringify(path.join(root, "dist/index.js"))};
