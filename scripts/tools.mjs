@@ -1,5 +1,6 @@
 // Runs the project's own copies of the tools, so that no global install or npx look-up is involved.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -9,7 +10,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const projectDir = path.resolve(process.env.SPEC_PROJECT_DIR || root);
 export const bundlePath = path.join(projectDir, "generated", "openapi.json");
 
-/** A tool that failed; the message is what it said (once), for a person to read. */
+/** A tool that failed; the message is what it said (once), for a person to read; `signal`: what killed it, if one did. */
 export class ToolError extends Error {
   name = "ToolError";
 }
@@ -25,7 +26,7 @@ export function tool(name, args, { quiet = true } = {}) {
     });
   } catch (error) {
     const output = `${error.stdout ?? ""}${error.stderr ?? ""}`;
-    throw new ToolError(`${name} ${args.join(" ")} failed${output ? `:\n${condensed(withoutBanner(output))}` : ""}`);
+    throw Object.assign(new ToolError(`${name} ${args.join(" ")} failed${output ? `:\n${condensed(withoutBanner(output))}` : ""}`), { signal: error.signal ?? undefined });
   }
 }
 
@@ -65,4 +66,17 @@ export function exitOnToolError(run) {
   } catch (error) {
     fail(error);
   }
+}
+
+/**
+ * package.json's script NAME as `npm run` runs it, as [program, ...args] for spawn: node is this
+ * Node, any other program is node_modules/.bin's. Only for scripts that are a program and plain
+ * words; one that needs a shell is refused rather than run differently.
+ */
+export function scriptCommand(name) {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+  const script = scripts[name];
+  if (script === undefined || !/^[\w:./ -]+$/.test(script)) throw new ToolError(`package.json's script "${name}" is not a program with plain arguments: ${script}`);
+  const [program, ...args] = script.split(/ +/);
+  return [program === "node" ? process.execPath : path.join(root, "node_modules", ".bin", program), ...args];
 }
