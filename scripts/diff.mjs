@@ -32,11 +32,7 @@ export function packageVersion(dir = projectDir) {
   return JSON.parse(readFileSync(manifest, "utf8")).version;
 }
 
-/**
- * @param {{ revision?: string, markdown?: boolean, dir?: string }} options  `revision`: a bundled spec to compare
- *   instead of bundling openapi/; `markdown: false` when only the summary matters; `dir`: the project (SPEC_PROJECT_DIR's).
- * @returns {Promise<{ baseVersion: string, version: string, markdown: string, summary: Record<string, number>, breaking: string[], announced: boolean }>}
- */
+/** The changes since the last released spec, and whether the version announces them (typed in diff.d.mts). */
 export async function apiDiff({ revision, markdown: withMarkdown = true, dir = projectDir } = {}) {
   const baseVersion = releasedVersions(dir).at(-1);
   if (!baseVersion) {

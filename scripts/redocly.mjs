@@ -43,7 +43,6 @@ export async function bundleSpec(output, dir = projectDir) {
 /**
  * `redocly diff BASE REVISION` with diff-recommended (openapi/released/redocly.yaml, kept apart from
  * redocly.yaml, whose other reader, openapi-typescript's older core, refuses that preset).
- * @returns {Promise<import("@redocly/openapi-core").DiffResult>}
  */
 export async function diffSpecs(basePath, revisionPath) {
   const config = await loadConfig({ configPath: path.join(root, "openapi", "released", "redocly.yaml") });

@@ -24,6 +24,11 @@ it("@redocly/openapi-core is pinned to the version of @redocly/cli, installed as
   expect(version("@redocly/cli")).toBe(devDependencies["@redocly/cli"]);
 });
 
+it.each(["redocly", "diff"])("scripts/%s.d.mts declares what scripts/%s.mjs exports", async (name) => {
+  const declared = [...readFileSync(path.join(root, `scripts/${name}.d.mts`), "utf8").matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]);
+  expect(declared.sort()).toEqual(Object.keys(await import(`../scripts/${name}.mjs`)).sort());
+});
+
 it("a spec that fails lint: the same problems, in the same words, as `redocly lint`", async () => {
   for (const entry of ["openapi", "redocly.yaml"]) cpSync(path.join(root, entry), path.join(scratch, entry), { recursive: true });
   const file = path.join(scratch, "openapi/paths/message.yaml");
