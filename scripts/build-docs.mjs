@@ -6,14 +6,14 @@ import { exitOnToolError, projectDir, tool } from "./tools.mjs";
 
 export const docsPath = path.join(projectDir, "build", "docs", "index.html");
 
-export function buildDocs(output = docsPath) {
-  tool("redocly", ["build-docs", "messages", "--inlineBundle", "--output", output]);
+export async function buildDocs(output = docsPath) {
+  await tool("redocly", ["build-docs", "messages", "--inlineBundle", "--output", output]);
   return output;
 }
 
 // Paths, not URLs: a URL spells a space as %20, so a checkout in "My Projects" never matched.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  exitOnToolError(() => buildDocs());
+  await exitOnToolError(() => buildDocs());
   console.log(`${path.relative(projectDir, docsPath)} built in ${Math.round(performance.now() - started)} ms`);
 }

@@ -13,18 +13,12 @@ const withTests = !process.argv.includes("--no-tests");
 const children = new Set();
 let stopped; // the signal that stopped the run
 
-// A signal sent to this process alone reaches none of the checks or the tests: pass it on, to each
-// check's whole process group (the build's tsc too), wait for them, and fail.
+// A signal sent to this process alone reaches none of the checks or the tests: pass it on, wait for
+// them, and fail. (From a terminal, Ctrl-C reaches them all at once anyway.)
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     stopped = signal;
-    for (const child of children) {
-      try {
-        process.kill(child.groupLeader ? -child.pid : child.pid, signal);
-      } catch {
-        // already gone
-      }
-    }
+    for (const child of children) child.kill(signal);
   });
 }
 
@@ -41,9 +35,8 @@ function check(name, { nice = false } = {}) {
     // Not through npm: its start-up cost a quarter of a second of CPU per check.
     const command = scriptCommand(name);
     const [program, ...args] = nice ? ["nice", "-n", "19", ...command] : command;
-    // A process group of its own, for the signal above (the checks never read the terminal).
-    const child = track(spawn(program, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true }));
-    child.groupLeader = true;
+    // Not `detached`: a session of its own is a scheduling group of its own, where nice 19 means nothing.
+    const child = track(spawn(program, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] }));
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

@@ -1,5 +1,5 @@
 // Runs the project's own copies of the tools, so that no global install or npx look-up is involved.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -10,24 +10,25 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const projectDir = path.resolve(process.env.SPEC_PROJECT_DIR || root);
 export const bundlePath = path.join(projectDir, "generated", "openapi.json");
 
-/** A tool that failed; the message is what it said (once), for a person to read; `signal`: what killed it, if one did. */
+/** A tool that failed; the message is what it said (once), for a person to read. */
 export class ToolError extends Error {
   name = "ToolError";
 }
 
-/** Runs node_modules/.bin/NAME in the project directory; returns stdout, throws a ToolError with the tool's output on failure. */
-export function tool(name, args, { quiet = true } = {}) {
+/**
+ * Runs node_modules/.bin/NAME in the project directory; resolves with its stdout, rejects with a
+ * ToolError carrying the tool's output. Not synchronous: the workbench goes on serving meanwhile, and
+ * `signal` stops the tool (the build's Ctrl-C).
+ */
+export function tool(name, args, { signal } = {}) {
   const bin = path.join(root, "node_modules", ".bin", name);
-  try {
-    return execFileSync(bin, args, {
-      cwd: projectDir,
-      encoding: "utf8",
-      stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { cwd: projectDir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, signal }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const output = `${stdout ?? ""}${stderr ?? ""}`;
+      reject(new ToolError(`${name} ${args.join(" ")} failed${output ? `:\n${condensed(withoutBanner(output))}` : ""}`));
     });
-  } catch (error) {
-    const output = `${error.stdout ?? ""}${error.stderr ?? ""}`;
-    throw Object.assign(new ToolError(`${name} ${args.join(" ")} failed${output ? `:\n${condensed(withoutBanner(output))}` : ""}`), { signal: error.signal ?? undefined });
-  }
+  });
 }
 
 /** Redocly prints a boxed Node 20 deprecation banner on every run; it says nothing about our spec. */

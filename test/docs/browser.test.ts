@@ -39,7 +39,7 @@ const blocked: string[] = [];
 
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(tmpdir(), "docs-browser-"));
-  const docsPath = buildDocs(path.join(scratch, "index.html"));
+  const docsPath = await buildDocs(path.join(scratch, "index.html"));
   docs = await startDocsServer({ port: 0, docsPath, specPath: bundlePath });
   try {
     browser = await chromium.launch({
