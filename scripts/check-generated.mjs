@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { bundleSpec } from "./redocly.mjs";
-import { bundlePath, exitOnToolError } from "./tools.mjs";
+import { bundlePath, exitOnToolError, readOrEmpty } from "./tools.mjs";
 
 const stale = [];
 const scratch = mkdtempSync(path.join(tmpdir(), "chatwoot-messages-check-"));
@@ -28,11 +28,3 @@ if (stale.length > 0) {
   process.exit(1);
 }
 console.log("generated/ matches openapi/");
-
-function readOrEmpty(file) {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
-}

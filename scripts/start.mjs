@@ -14,7 +14,7 @@ import { buildDocs, docsPath } from "./build-docs.mjs";
 import { startDocsServer } from "./docs-server.mjs";
 import { startPrism } from "./prism.mjs";
 import { DEFAULT_MOCK_PORT, portSetting } from "../src/cli/port-setting.js";
-import { bundlePath, projectDir, withoutBanner } from "./tools.mjs";
+import { bundlePath, projectDir, readOrEmpty, withoutBanner } from "./tools.mjs";
 
 const usage = `usage: npm start -- [--docs-port N] [--mock-port N]
 
@@ -144,7 +144,8 @@ async function rebuild() {
     // Loaded on first use (it brings TypeScript), not by a refused flag or --help; then kept.
     const { generatedTypes } = await import("./types.mjs");
     const types = await generatedTypes(bundlePath);
-    writeFileSync(types.output, types.text);
+    // Written only when they change: an editor or a type check reading them meanwhile sees no rewrite.
+    if (readOrEmpty(types.output) !== types.text) writeFileSync(types.output, types.text);
   });
   if (!generated) return false;
   await step("diff", async () => {

@@ -31,6 +31,15 @@ export function tool(name, args, { signal } = {}) {
   });
 }
 
+/** A file's text, or "" when it is not there. */
+export function readOrEmpty(file) {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /** Redocly prints a boxed Node 20 deprecation banner on every run; it says nothing about our spec. */
 export function withoutBanner(text) {
   return text

@@ -2,11 +2,17 @@
  * A test run killed with SIGKILL runs no cleanup code, yet the workbench a test started must go
  * with it: start.mjs, its supervisor, its docs server and its Prism.
  */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { expect, it } from "vitest";
-import { accepts, alive, hangingRunner, processesWithArgument, waitFor } from "../helpers/processes.js";
+import { accepts, alive, hangingRunner, processesWithArgument, root, waitFor } from "../helpers/processes.js";
 
 it("a workbench started by a test is gone when the runner is SIGKILLed", async () => {
-  const run = hangingRunner("WORKBENCH_STATE_FILE", { HANG_FIXTURE: "test/fixtures/workbench-hang.fixture.ts" });
+  // On a copy of the spec: the workbench writes generated/ and build/, which the other tests read.
+  const project = mkdtempSync(path.join(tmpdir(), "workbench-killed-"));
+  for (const entry of ["openapi", "generated", "redocly.yaml"]) cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
+  const run = hangingRunner("WORKBENCH_STATE_FILE", { HANG_FIXTURE: "test/fixtures/workbench-hang.fixture.ts", SPEC_PROJECT_DIR: project });
   try {
     const state = await run.started<{ docsPort: number; mockPort: number; supervisorPid: number }>(90_000, "the workbench started");
     const pids = [state.supervisorPid, ...processesWithArgument(String(state.mockPort)), ...processesWithArgument(String(state.docsPort))];
@@ -20,5 +26,6 @@ it("a workbench started by a test is gone when the runner is SIGKILLed", async (
     expect(processesWithArgument(String(state.mockPort))).toEqual([]);
   } finally {
     run.dispose();
+    rmSync(project, { recursive: true, force: true });
   }
 }, 150_000);
