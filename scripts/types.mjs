@@ -21,10 +21,11 @@ const options = { defaultNonNullable: false };
 
 /**
  * @param {string} bundle  the bundled spec (JSON), as bundleSpec wrote it
+ * @param {string} [dir]  the project, whose redocly.yaml says where the types go
  * @returns {Promise<{ output: string, text: string }>} where the types go, and what they are.
  */
-export async function generatedTypes(bundle) {
-  const configPath = path.join(projectDir, "redocly.yaml");
+export async function generatedTypes(bundle, dir = projectDir) {
+  const configPath = path.join(dir, "redocly.yaml");
   const redocly = await loadConfig({ configPath });
   const api = redocly.apis.messages;
   let ast;
@@ -33,5 +34,5 @@ export async function generatedTypes(bundle) {
   } catch (error) {
     throw new ToolError(`openapi-typescript failed:\n${error.message}`);
   }
-  return { output: path.resolve(projectDir, api["x-openapi-ts"].output), text: `${COMMENT_HEADER}${astToString(ast)}` };
+  return { output: path.resolve(dir, api["x-openapi-ts"].output), text: `${COMMENT_HEADER}${astToString(ast)}` };
 }
