@@ -10,7 +10,7 @@ export default defineConfig({
     // Three files at a time: on 2 cores the default is one, while most files spend their time waiting on
     // programs they started (Prism, Redis, Chromium, the workbench, the CLI). Tests that time things
     // wait on events with generous ceilings, so a busy machine makes them slower, not red.
-    maxWorkers: 3,
+    maxWorkers: 4,
     // A worker runs file after file without a fresh module graph each time: about 12 s of CPU less
     // over the run. No file leaves a global changed (fake timers, stubbed globals are restored).
     isolate: false,
