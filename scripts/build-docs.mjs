@@ -6,8 +6,8 @@ import { exitOnToolError, projectDir, tool } from "./tools.mjs";
 
 export const docsPath = path.join(projectDir, "build", "docs", "index.html");
 
-export async function buildDocs(output = docsPath) {
-  await tool("redocly", ["build-docs", "messages", "--inlineBundle", "--output", output]);
+export async function buildDocs(output = docsPath, { signal } = {}) {
+  await tool("redocly", ["build-docs", "messages", "--inlineBundle", "--output", output], { signal });
   return output;
 }
 

@@ -46,6 +46,8 @@ let advertised = false;
 let busy = false; // a rebuild pass is running
 let again = false; // and the spec changed during it
 let restarting = Promise.resolve(); // the mock restart in progress
+let stopping = false; // shutting down: start no mock
+const stopped = new AbortController(); // and stop a docs build in progress
 let listens = 0; // how many times a Prism of ours said it listens (at start, and after each reload)
 let refusals = 0; // how many times Prism kept its spec because the new bundle had no operation
 const heard = new Set(); // resolved on each of those lines
@@ -154,7 +156,7 @@ async function rebuild() {
     return `since ${baseVersion}: ${summary.major} breaking, ${summary.minor} minor, ${summary.patch} patch${breaking.length && !announced ? ` (needs a version after ${version})` : ""}`;
   });
   const next = path.join(path.dirname(docsPath), ".next.html");
-  if (!(await step("docs", () => buildDocs(next)))) return false;
+  if (!(await step("docs", () => buildDocs(next, { signal: stopped.signal })))) return false;
   await rename(next, docsPath); // atomic: a reload never sees a half-written page
   if (!mock) await restartMock();
   else if (bundleChanged) await reloadedMock(before);
@@ -198,12 +200,14 @@ function restartMock() {
 }
 
 async function replaceMock() {
+  if (stopping) return;
   const old = mock;
   mock = undefined; // from here on, its exit is expected
   await old?.stop();
   const started = performance.now();
   try {
     const current = await startPrism({ port: mockPort, args: ["--errors"], onOutput: prismSaid });
+    if (stopping) return void (await current.stop()); // up during the shutdown, which waits for this
     mock = current;
     current.exited.then((code) => mock === current && mockDied(code));
     console.log(`mock      ok  ${ms(started)}`);
@@ -234,8 +238,12 @@ async function mockDied(code) {
 }
 
 async function shutDown(code) {
+  stopping = true;
+  stopped.abort();
   await watcher?.close();
   clearTimeout(timer);
+  // A mock being started (after a death, or by a rebuild) would outlive us: it stops once up.
+  await restarting;
   const last = mock;
   mock = undefined;
   await Promise.allSettled([docs?.close(), last?.stop()]);

@@ -214,7 +214,7 @@ describe("npm start", () => {
     }
   }, 150_000);
 
-  it("a spec that fails lint at start advertises no mock until a save passes; Ctrl-C then stops the docs server and the mock", async () => {
+  it("a spec that fails lint at start advertises no mock until a save passes; Ctrl-C then stops the docs server and the mock, even one being restarted", async () => {
     const dir = copyProject();
     const file = path.join(dir, "openapi/paths/message.yaml");
     const good = readFileSync(file, "utf8");
@@ -231,14 +231,22 @@ describe("npm start", () => {
       writeFileSync(file, good);
       await waitFor(() => own.output().includes(`Mock:  http://127.0.0.1:${own.mockPort}`), 60_000, "the mock advertised", own.output);
       expect(own.output().indexOf("mock      ok")).toBeLessThan(own.output().indexOf("Mock:  http"));
+
+      // Ctrl-C while the mock is being started again: the new Prism must not outlive the workbench.
+      const mark = own.output().length;
+      for (const pid of prismPids(own.mockPort)) process.kill(pid, "SIGKILL");
+      await waitFor(() => own.output().slice(mark).includes("DIED"), 60_000, "the death noticed", own.output);
+      own.child.kill("SIGINT"); // to the workbench itself (setpriv execs it)
+      expect(await exited).toBe(0);
+      expect(await fetch(`http://127.0.0.1:${own.mockPort}/`).then((r) => r.status, () => 0)).toBe(0);
+      await expect(fetch(`http://127.0.0.1:${own.docsPort}/`)).rejects.toThrow();
+      expect(processesWithArgument(String(own.mockPort))).toEqual([]);
     } finally {
+      if (own.child.exitCode === null) own.child.kill("SIGKILL");
+      // Only now: a project deleted under a running workbench makes its Prism (which watches the
+      // bundle) go, and the workbench start another.
       rmSync(dir, { recursive: true, force: true });
     }
-    own.child.kill("SIGINT"); // the supervisor passes it on as it is
-    expect(await exited).toBe(0);
-    expect(await fetch(`http://127.0.0.1:${own.mockPort}/`).then((r) => r.status, () => 0)).toBe(0);
-    await expect(fetch(`http://127.0.0.1:${own.docsPort}/`)).rejects.toThrow();
-    expect(processesWithArgument(String(own.mockPort))).toEqual([]);
   }, 120_000);
 
   it("a port in use is a clear message, not a stack trace", async () => {
