@@ -1,5 +1,5 @@
 /** The built `chatwoot-messages` command, end to end against the Prism mock. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -26,8 +26,12 @@ describe("chatwoot-messages", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "cli-attach-"));
     writeFileSync(path.join(dir, "a.json"), '{"reserved": "?&=#"}');
     writeFileSync(path.join(dir, "b.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-    const result = await cli(["send", "42", "--attach", path.join(dir, "a.json"), "--attach", path.join(dir, "b.png")]);
-    expect(result, result.stderr).toMatchObject({ code: 0, stdout: "sent message 1234\n" });
+    try {
+      const result = await cli(["send", "42", "--attach", path.join(dir, "a.json"), "--attach", path.join(dir, "b.png")]);
+      expect(result, result.stderr).toMatchObject({ code: 0, stdout: "sent message 1234\n" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("list prints one line per message", async () => {

@@ -1,9 +1,9 @@
 /** The built CLI's options and refusals: each against a real local server that records what it was sent. */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { json, message, useServers } from "../helpers/http-server.js";
 import { root, runSupervised, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
 import { SECRET } from "../helpers/sign.js";
@@ -54,6 +54,7 @@ describe("usage errors", () => {
 
 describe("send --attach", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "cli-attach-refused-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const big = path.join(dir, "big.bin");
   writeFileSync(big, "");
   truncateSync(big, 40 * 1024 * 1024 + 1); // sparse: one byte over, without writing 40 MB
