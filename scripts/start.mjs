@@ -110,7 +110,7 @@ async function drain() {
   } finally {
     busy = false;
   }
-  console.log("watching  for the next save");
+  if (!stopping) console.log("watching  for the next save");
 }
 
 /** A hash of every file the rebuild reads, to tell whether the spec changed while it ran. */
@@ -229,6 +229,7 @@ async function mockDied(code) {
   }
   console.log(`mock      DIED (exit ${code}): restarting`);
   await restartMock();
+  if (stopping) return; // Ctrl-C came meanwhile: the shutdown says nothing more
   if (!mock) {
     console.error("The mock could not be restarted: stopping the workbench.");
     return shutDown(1);
@@ -257,7 +258,8 @@ async function step(name, run) {
     console.log(`${name.padEnd(9)} ok  ${ms(started)}${typeof said === "string" ? `  ${said}` : ""}`);
     return true;
   } catch (error) {
-    console.log(`${name.padEnd(9)} FAILED  ${ms(started)}\n${withoutBanner(error.message)}`);
+    // A step that Ctrl-C stopped (the docs build) did not fail: say nothing.
+    if (!stopping) console.log(`${name.padEnd(9)} FAILED  ${ms(started)}\n${withoutBanner(error.message)}`);
     return false;
   }
 }

@@ -238,6 +238,7 @@ describe("npm start", () => {
       await waitFor(() => own.output().slice(mark).includes("DIED"), 60_000, "the death noticed", own.output);
       own.child.kill("SIGINT"); // to the workbench itself (setpriv execs it)
       expect(await exited).toBe(0);
+      expect(own.output()).not.toContain("could not be restarted"); // Ctrl-C stopped it, nothing failed
       expect(await fetch(`http://127.0.0.1:${own.mockPort}/`).then((r) => r.status, () => 0)).toBe(0);
       await expect(fetch(`http://127.0.0.1:${own.docsPort}/`)).rejects.toThrow();
       expect(processesWithArgument(String(own.mockPort))).toEqual([]);
