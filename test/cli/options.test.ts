@@ -1,11 +1,18 @@
-/** The built CLI's options and refusals: each against a real local server that records what it was sent. */
+/**
+ * The CLI's options and refusals, each against a real local server that records what it was sent.
+ * They run the command's main() in this process, with the environment and the output streams it
+ * is given (a process each cost about 0.1 s of CPU, some 30 times); cli.test.ts runs the built
+ * command end to end, and `webhooks listen` below runs as a process of its own.
+ */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { json, message, useServers } from "../helpers/http-server.js";
-import { root, runSupervised, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
+import { main } from "../../src/cli/main.js";
+import { errorLine } from "../../src/cli/output.js";
+import { root, spawnSupervised, waitFor, stopSupervised } from "../helpers/processes.js";
 import { SECRET } from "../helpers/sign.js";
 
 const TOKEN = "cli-options-token-0001";
@@ -13,8 +20,17 @@ const TOKEN = "cli-options-token-0001";
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const serve = useServers();
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  return runSupervised(process.execPath, ["dist/cli.js", ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", CHATWOOT_API_TOKEN: TOKEN, ...env } });
+async function cli(args: string[], env: Record<string, string> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const io = {
+    out: { write: (text: string, callback?: (error?: Error | null) => void) => ((stdout += text), callback?.(), true) },
+    err: { write: (text: string) => ((stderr += text), true) },
+    env: { PATH: process.env.PATH ?? "", CHATWOOT_API_TOKEN: TOKEN, ...env },
+  };
+  // As src/cli.ts does with what main() throws.
+  const code = await main(args, io).catch((error: unknown) => (io.err.write(`${errorLine(error)}\n`), 1));
+  return { code, stdout, stderr };
 }
 
 /** A server that takes requests and never answers them. */
