@@ -46,6 +46,7 @@ let advertised = false;
 let busy = false; // a rebuild pass is running
 let again = false; // and the spec changed during it
 let restarting = Promise.resolve(); // the mock restart in progress
+let docsBuiltFrom; // a hash of what the served docs were built from
 let stopping = false; // shutting down: start no mock
 const stopped = new AbortController(); // and stop a docs build in progress
 let listens = 0; // how many times a Prism of ours said it listens (at start, and after each reload)
@@ -155,9 +156,16 @@ async function rebuild() {
     const { summary, baseVersion, version, breaking, announced } = await apiDiff({ revision: bundlePath, markdown: false });
     return `since ${baseVersion}: ${summary.major} breaking, ${summary.minor} minor, ${summary.patch} patch${breaking.length && !announced ? ` (needs a version after ${version})` : ""}`;
   });
-  const next = path.join(path.dirname(docsPath), ".next.html");
-  if (!(await step("docs", () => buildDocs(next, { signal: stopped.signal })))) return false;
-  await rename(next, docsPath); // atomic: a reload never sees a half-written page
+  // The page is made from the spec and redocly.yaml's settings: when neither the bundle nor
+  // redocly.yaml changed (a comment, a reordering), the served page is already this one.
+  const docsFrom = createHash("sha1").update(readOrEmpty(bundlePath)).update("\0").update(readOrEmpty(path.join(projectDir, "redocly.yaml"))).digest("hex");
+  if (docsFrom === docsBuiltFrom) console.log("docs      ok  unchanged (the bundle and redocly.yaml are the same)");
+  else {
+    const next = path.join(path.dirname(docsPath), ".next.html");
+    if (!(await step("docs", () => buildDocs(next, { signal: stopped.signal })))) return false;
+    await rename(next, docsPath); // atomic: a reload never sees a half-written page
+    docsBuiltFrom = docsFrom;
+  }
   if (!mock) await restartMock();
   else if (bundleChanged) await reloadedMock(before);
   else console.log("mock      ok  unchanged (the bundle is the same)");

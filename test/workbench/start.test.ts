@@ -180,7 +180,7 @@ describe("npm start", () => {
     expect(prismPids(mockPort)).not.toContain(prism);
   }, 90_000);
 
-  it("a save that leaves the bundle as it was rewrites nothing, and leaves the mock alone", async () => {
+  it("a save that leaves the bundle as it was rewrites nothing, and leaves the docs and the mock alone", async () => {
     await waitFor(idle, 60_000, "an idle workbench", () => outputOf().slice(-2000));
     const bundle = path.join(project, "generated/openapi.json");
     const written = statSync(bundle).mtimeMs;
@@ -188,6 +188,7 @@ describe("npm start", () => {
     const mark = outputOf().length;
     appendFileSync(messageYaml(), `# a comment (${nonce("comment")})\n`);
     await waitFor(() => outputOf().slice(mark).includes("mock      ok  unchanged") && idle(), 60_000, "the rebuild", () => outputOf().slice(mark));
+    expect(outputOf().slice(mark)).toContain("docs      ok  unchanged"); // not built again
     // Prism reloads whenever the file is written: it was not.
     expect(statSync(bundle).mtimeMs).toBe(written);
     expect(prismPids(mockPort)).toEqual(prisms);
