@@ -8,49 +8,62 @@
 // everything it has: its line endings, its introduction, its [Unreleased] notes.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { apiDiff, NoBaselineError, packageVersion, releasedVersions } from "./diff.mjs";
 import { bundleSpec } from "./redocly.mjs";
 import { exitOnToolError, projectDir } from "./tools.mjs";
 import { compareVersions } from "./versions.mjs";
 
-const version = packageVersion();
-const last = releasedVersions().at(-1);
-if (last && compareVersions(version, last) <= 0) {
-  refuse(
-    version === last
-      ? `package.json still says ${version}, the released version: bump it first (npm version minor|major|patch, or a pre-release such as npm version preminor --preid beta).`
-      : `package.json says ${version}, which is not above the last release, ${last}: set a higher version.`,
-  );
-}
-const changelog = path.join(projectDir, "CHANGELOG.md");
-const existing = existsSync(changelog) ? readFileSync(changelog, "utf8") : "";
-if (new RegExp(`^## \\[?${version.replace(/[.+]/g, "\\$&")}\\]?[ \\r\\n]`, "m").test(existing)) {
-  refuse(`CHANGELOG.md already has a section for ${version}: nothing written.`);
+/** A release that must not be written, and why: the command prints it and exits 1, having written nothing. */
+export class ReleaseRefused extends Error {
+  name = "ReleaseRefused";
 }
 
-const date = new Date().toISOString().slice(0, 10);
-const keepAChangelog = /^## \[/m.test(existing);
-const heading = keepAChangelog ? `## [${version}] - ${date}` : `## ${version} (${date})`;
-const section = `${heading}\n\n${await body()}\n`;
-const eol = existing.includes("\r\n") ? "\r\n" : "\n";
-writeFileSync(changelog, withSection(existing, section.replace(/\n/g, eol), eol));
-const baseline = path.join(projectDir, "openapi", "released", `${version}.json`);
-await exitOnToolError(() => bundleSpec(baseline));
-console.log(`CHANGELOG.md: section ${version} written; ${path.relative(projectDir, baseline)} is the new baseline.`);
-if (/\S/.test(/^## \[?unreleased\]?.*$([\s\S]*?)(?=^## |^\[[^\]\n]+\]: |(?![\s\S]))/im.exec(existing)?.[1] ?? "")) {
-  console.log(`CHANGELOG.md has notes under [Unreleased]: move those that ship in ${version} into its section.`);
+/**
+ * Writes DIR's CHANGELOG.md section for package.json's version and records the spec as the new
+ * baseline; resolves with what to tell the person releasing, one line each.
+ */
+export async function releaseNotes(dir = projectDir) {
+  const version = packageVersion(dir);
+  const last = releasedVersions(dir).at(-1);
+  if (last && compareVersions(version, last) <= 0) {
+    throw new ReleaseRefused(
+      version === last
+        ? `package.json still says ${version}, the released version: bump it first (npm version minor|major|patch, or a pre-release such as npm version preminor --preid beta).`
+        : `package.json says ${version}, which is not above the last release, ${last}: set a higher version.`,
+    );
+  }
+  const changelog = path.join(dir, "CHANGELOG.md");
+  const existing = existsSync(changelog) ? readFileSync(changelog, "utf8") : "";
+  if (new RegExp(`^## \\[?${version.replace(/[.+]/g, "\\$&")}\\]?[ \\r\\n]`, "m").test(existing)) {
+    throw new ReleaseRefused(`CHANGELOG.md already has a section for ${version}: nothing written.`);
+  }
+
+  const date = new Date().toISOString().slice(0, 10);
+  const keepAChangelog = /^## \[/m.test(existing);
+  const heading = keepAChangelog ? `## [${version}] - ${date}` : `## ${version} (${date})`;
+  const section = `${heading}\n\n${await body(version, dir)}\n`;
+  const eol = existing.includes("\r\n") ? "\r\n" : "\n";
+  writeFileSync(changelog, withSection(existing, section.replace(/\n/g, eol), eol));
+  const baseline = path.join(dir, "openapi", "released", `${version}.json`);
+  await bundleSpec(baseline, dir);
+  const said = [`CHANGELOG.md: section ${version} written; ${path.relative(dir, baseline)} is the new baseline.`];
+  if (/\S/.test(/^## \[?unreleased\]?.*$([\s\S]*?)(?=^## |^\[[^\]\n]+\]: |(?![\s\S]))/im.exec(existing)?.[1] ?? "")) {
+    said.push(`CHANGELOG.md has notes under [Unreleased]: move those that ship in ${version} into its section.`);
+  }
+  return said;
 }
 
 /** The section's text: the breaking changes, then every API change since the last release. */
-async function body() {
+async function body(version, dir) {
   let diff;
   try {
-    diff = await exitOnToolError(apiDiff);
+    diff = await apiDiff({ dir });
   } catch (error) {
     if (!(error instanceof NoBaselineError)) throw error;
     return "### API\n\nThe first released spec: later sections list what changes from here.";
   }
-  if (diff.breaking.length > 0 && !diff.announced) refuse(`${version} does not announce the breaking changes since ${diff.baseVersion}: see npm run diff.`);
+  if (diff.breaking.length > 0 && !diff.announced) throw new ReleaseRefused(`${version} does not announce the breaking changes since ${diff.baseVersion}: see npm run diff.`);
   const breaking = diff.breaking.length ? `### Breaking\n\n${diff.breaking.map((change) => `- ${change}`).join("\n")}\n\n` : "";
   return `${breaking}### API changes since ${diff.baseVersion}\n\n${diff.markdown.replace(/^## .*\n+/, "").trim()}`;
 }
@@ -71,7 +84,12 @@ function withSection(text, section, eol) {
   return `${before}${section}${links ? `${eol}${text.slice(at)}` : ""}`;
 }
 
-function refuse(message) {
-  console.error(message);
-  process.exit(1);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    for (const line of await exitOnToolError(() => releaseNotes())) console.log(line);
+  } catch (error) {
+    if (!(error instanceof ReleaseRefused)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }
