@@ -1,14 +1,17 @@
-// `npm test`: the checks (lint, check:generated, diff, typecheck, deps, build) side by side, and the
-// tests (vitest) as soon as the one check they need, build (dist/), has passed, while the others go
-// on beside them: each is its own process and none reads what another writes. The others run at
-// the lowest CPU priority (nice 19), so that they take the time the build and the tests leave idle
-// (the tests spend much of theirs waiting on programs they started) instead of slowing them.
+// `npm test`: the checks (typecheck, build) side by side, and the tests (vitest) as soon as the one
+// check they need, build (dist/), has passed, while typecheck goes on beside them: each is its own
+// process and none reads what another writes. typecheck runs at the lowest CPU priority (nice 19),
+// so that it takes the time the build and the tests leave idle instead of slowing them.
+// The spec's lint, the drift check, the API diff and the import rules are tests: each runs the same
+// code as its command (`npm run lint`, `check:generated`, `diff`, `deps`) on the project as it is, in
+// a test process that has the libraries loaded already (test/redocly.test.ts, generation.test.ts,
+// diff.test.ts, package/layers.test.ts); a process of their own each cost about 6 s of CPU more.
 // A check that ends prints one line; one that fails prints its output whole after the tests. The
 // exit code is 1 if anything failed, naming what. `node scripts/checks.mjs --no-tests`: the checks alone.
 import { spawn } from "node:child_process";
 import { root, scriptCommand } from "./tools.mjs";
 
-const checks = ["lint", "check:generated", "diff", "typecheck", "deps", "build"];
+const checks = ["typecheck", "build"];
 const withTests = !process.argv.includes("--no-tests");
 const children = new Set();
 let stopped; // the signal that stopped the run

@@ -39,6 +39,13 @@ function diff(dir: string) {
 }
 
 describe("npm run diff", () => {
+  // What `npm run diff` checks on the project as it is (npm test runs it here): the command fails
+  // when a breaking change since the last release is not announced, or when there is no release.
+  it("the project as it is: every breaking change since the last release is announced by package.json's version", async () => {
+    const diff = await apiDiff({ dir: root, markdown: false });
+    expect(diff.breaking.length === 0 || diff.announced, `breaking changes since ${diff.baseVersion}, not announced by ${diff.version}:\n${diff.breaking.join("\n")}`).toBe(true);
+  }, 60_000);
+
   it("passes with no change, and prints the changes as Markdown", async () => {
     const result = await diff(copyProject());
     expect(result.code).toBe(0);
