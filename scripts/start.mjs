@@ -162,7 +162,7 @@ async function rebuild() {
   if (docsFrom === docsBuiltFrom) console.log("docs      ok  unchanged (the bundle and redocly.yaml are the same)");
   else {
     const next = path.join(path.dirname(docsPath), ".next.html");
-    if (!(await step("docs", () => buildDocs(next, { signal: stopped.signal })))) return false;
+    if (!(await step("docs", () => buildDocs(next, { signal: stopped.signal, from: bundlePath })))) return false;
     await rename(next, docsPath); // atomic: a reload never sees a half-written page
     docsBuiltFrom = docsFrom;
   }
