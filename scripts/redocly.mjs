@@ -2,10 +2,9 @@
 // (both pinned to the same version), in this process: a CLI run costs about a second of CPU to start,
 // and the workbench lints, bundles and diffs on every save. The CLI stays for `npm run lint`, whose
 // output these reproduce, and for build-docs.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BaseResolver, bundle, diffDocuments, formatProblems, getTotals, lint, loadConfig, logger } from "@redocly/openapi-core";
-import { projectDir, root, ToolError } from "./tools.mjs";
+import { projectDir, root, ToolError, writeIfChanged } from "./tools.mjs";
 
 const api = "messages";
 
@@ -33,11 +32,7 @@ export async function bundleSpec(output, dir = projectDir) {
   const { ref, config } = await specConfig(dir);
   const result = await bundle({ ref, config });
   failOnErrors("bundle", result.problems, dir);
-  const text = JSON.stringify(result.bundle.parsed, null, 2);
-  if (existsSync(output) && readFileSync(output, "utf8") === text) return false;
-  mkdirSync(path.dirname(output), { recursive: true });
-  writeFileSync(output, text);
-  return true;
+  return writeIfChanged(output, JSON.stringify(result.bundle.parsed, null, 2));
 }
 
 /**

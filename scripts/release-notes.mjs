@@ -6,12 +6,12 @@
 // It refuses a version that is not above the last release (so a second run writes nothing
 // twice), and one that does not announce the breaking changes. An existing CHANGELOG.md keeps
 // everything it has: its line endings, its introduction, its [Unreleased] notes.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { apiDiff, NoBaselineError, packageVersion, releasedVersions } from "./diff.mjs";
 import { bundleSpec } from "./redocly.mjs";
-import { exitOnToolError, projectDir } from "./tools.mjs";
+import { exitOnToolError, projectDir, readOrEmpty } from "./tools.mjs";
 import { compareVersions } from "./versions.mjs";
 
 /** A release that must not be written, and why: the command prints it and exits 1, having written nothing. */
@@ -34,7 +34,7 @@ export async function releaseNotes(dir = projectDir) {
     );
   }
   const changelog = path.join(dir, "CHANGELOG.md");
-  const existing = existsSync(changelog) ? readFileSync(changelog, "utf8") : "";
+  const existing = readOrEmpty(changelog);
   if (new RegExp(`^## \\[?${version.replace(/[.+]/g, "\\$&")}\\]?[ \\r\\n]`, "m").test(existing)) {
     throw new ReleaseRefused(`CHANGELOG.md already has a section for ${version}: nothing written.`);
   }

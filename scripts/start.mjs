@@ -4,7 +4,7 @@
 //
 //   npm start -- [--docs-port 8080] [--mock-port 4010]      (or DOCS_PORT, MOCK_PORT)
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -14,7 +14,7 @@ import { buildDocs, docsPath } from "./build-docs.mjs";
 import { startDocsServer } from "./docs-server.mjs";
 import { startPrism } from "./prism.mjs";
 import { DEFAULT_MOCK_PORT, portSetting } from "../src/cli/port-setting.js";
-import { bundlePath, projectDir, readOrEmpty, withoutBanner } from "./tools.mjs";
+import { bundlePath, projectDir, readOrEmpty, withoutBanner, writeIfChanged } from "./tools.mjs";
 
 const usage = `usage: npm start -- [--docs-port N] [--mock-port N]
 
@@ -47,8 +47,7 @@ let busy = false; // a rebuild pass is running
 let again = false; // and the spec changed during it
 let restarting = Promise.resolve(); // the mock restart in progress
 let docsBuiltFrom; // a hash of what the served docs were built from
-let stopping = false; // shutting down: start no mock
-const stopped = new AbortController(); // and stop a docs build in progress
+const stopping = new AbortController(); // aborted on shutdown: start no mock, and stop a docs build in progress
 let listens = 0; // how many times a Prism of ours said it listens (at start, and after each reload)
 let refusals = 0; // how many times Prism kept its spec because the new bundle had no operation
 const heard = new Set(); // resolved on each of those lines
@@ -111,7 +110,7 @@ async function drain() {
   } finally {
     busy = false;
   }
-  if (!stopping) console.log("watching  for the next save");
+  if (!stopping.signal.aborted) console.log("watching  for the next save");
 }
 
 /** A hash of every file the rebuild reads, to tell whether the spec changed while it ran. */
@@ -147,8 +146,7 @@ async function rebuild() {
     // Loaded on first use (it brings TypeScript), not by a refused flag or --help; then kept.
     const { generatedTypes } = await import("./types.mjs");
     const types = await generatedTypes(bundlePath);
-    // Written only when they change: an editor or a type check reading them meanwhile sees no rewrite.
-    if (readOrEmpty(types.output) !== types.text) writeFileSync(types.output, types.text);
+    writeIfChanged(types.output, types.text);
   });
   if (!generated) return false;
   await step("diff", async () => {
@@ -162,7 +160,7 @@ async function rebuild() {
   if (docsFrom === docsBuiltFrom) console.log("docs      ok  unchanged (the bundle and redocly.yaml are the same)");
   else {
     const next = path.join(path.dirname(docsPath), ".next.html");
-    if (!(await step("docs", () => buildDocs(next, { signal: stopped.signal, from: bundlePath })))) return false;
+    if (!(await step("docs", () => buildDocs(next, { signal: stopping.signal, from: bundlePath })))) return false;
     await rename(next, docsPath); // atomic: a reload never sees a half-written page
     docsBuiltFrom = docsFrom;
   }
@@ -208,14 +206,14 @@ function restartMock() {
 }
 
 async function replaceMock() {
-  if (stopping) return;
+  if (stopping.signal.aborted) return;
   const old = mock;
   mock = undefined; // from here on, its exit is expected
   await old?.stop();
   const started = performance.now();
   try {
     const current = await startPrism({ port: mockPort, args: ["--errors"], onOutput: prismSaid });
-    if (stopping) return void (await current.stop()); // up during the shutdown, which waits for this
+    if (stopping.signal.aborted) return void (await current.stop()); // up during the shutdown, which waits for this
     mock = current;
     current.exited.then((code) => mock === current && mockDied(code));
     console.log(`mock      ok  ${ms(started)}`);
@@ -237,7 +235,7 @@ async function mockDied(code) {
   }
   console.log(`mock      DIED (exit ${code}): restarting`);
   await restartMock();
-  if (stopping) return; // Ctrl-C came meanwhile: the shutdown says nothing more
+  if (stopping.signal.aborted) return; // Ctrl-C came meanwhile: the shutdown says nothing more
   if (!mock) {
     console.error("The mock could not be restarted: stopping the workbench.");
     return shutDown(1);
@@ -247,8 +245,7 @@ async function mockDied(code) {
 }
 
 async function shutDown(code) {
-  stopping = true;
-  stopped.abort();
+  stopping.abort();
   await watcher?.close();
   clearTimeout(timer);
   // A mock being started (after a death, or by a rebuild) would outlive us: it stops once up.
@@ -267,7 +264,7 @@ async function step(name, run) {
     return true;
   } catch (error) {
     // A step that Ctrl-C stopped (the docs build) did not fail: say nothing.
-    if (!stopping) console.log(`${name.padEnd(9)} FAILED  ${ms(started)}\n${withoutBanner(error.message)}`);
+    if (!stopping.signal.aborted) console.log(`${name.padEnd(9)} FAILED  ${ms(started)}\n${withoutBanner(error.message)}`);
     return false;
   }
 }

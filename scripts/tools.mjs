@@ -1,6 +1,6 @@
 // Runs the project's own copies of the tools, so that no global install or npx look-up is involved.
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -38,6 +38,17 @@ export function readOrEmpty(file) {
   } catch {
     return "";
   }
+}
+
+/**
+ * Writes `text` to `file` (and its folder) only when it differs from what is there: whoever watches
+ * or reads the file meanwhile (Prism, an editor, a type check) sees no rewrite. Returns whether it wrote.
+ */
+export function writeIfChanged(file, text) {
+  if (readOrEmpty(file) === text) return false;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return true;
 }
 
 /** Redocly prints a boxed Node 20 deprecation banner on every run; it says nothing about our spec. */
